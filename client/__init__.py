@@ -1,0 +1,55 @@
+"""A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator Machines.
+
+    from client import UiPathClient
+
+    with UiPathClient.from_env() as uipath:  # UIPATH_URL, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET
+        for machine in uipath.machines.iter(filter="Type eq 'Standard'"):
+            print(machine["Id"], machine["Name"])
+
+This package never imports the emulator: copy it into a project and it works against the cloud.
+"""
+
+from client._auth import Token
+from client._client import UiPathClient
+from client._config import ClientConfig
+from client._errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    UiPathError,
+    UnauthorizedError,
+    UnexpectedResponseError,
+)
+from client._machines import MachinePage, Machines
+from client._transport import RetryPolicy
+from client._version import __version__
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientConfig",
+    "ConfigurationError",
+    "ConflictError",
+    "ForbiddenError",
+    "MachinePage",
+    "Machines",
+    "NotFoundError",
+    "RateLimitedError",
+    "RetryPolicy",
+    "ServerError",
+    "Token",
+    "TransportError",
+    "UiPathClient",
+    "UiPathError",
+    "UnauthorizedError",
+    "UnexpectedResponseError",
+    "__version__",
+]

@@ -1,1 +1,7 @@
-"""uipath-cloud-emulator: an offline emulator of UiPath Automation Cloud (Identity + Orchestrator Machines)."""
+"""uipath-cloud-emulator: an offline UiPath Automation Cloud (Identity, Orchestrator Machines)."""
+
+from mock_server.clock import Clock
+from mock_server.emulator import Emulator
+from mock_server.world import WorldError
+
+__all__ = ["Clock", "Emulator", "WorldError"]

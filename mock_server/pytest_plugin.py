@@ -1,10 +1,96 @@
-"""pytest plugin registered through the `pytest11` entry point: emulator fixtures for users' tests."""
+"""pytest plugin (registered through the `pytest11` entry point): emulator fixtures for tests.
+
+- `uipath_emulator`: a fresh emulator per test, with `https://cloud.uipath.com` intercepted
+  in-process (no socket);
+- `uipath_server`: one real HTTP server per session on a free loopback port, reset before
+  each test; `.base_url`, `.emulator`;
+- `uipath_client`: the bundled client with the well-known `full` app, on `uipath_emulator`.
+
+`@pytest.mark.uipath_world("world.json")` loads another world file (a relative path is taken
+from the test file's folder) into the fixtures for one test.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from client import UiPathClient
+    from mock_server.emulator import Emulator
+    from mock_server.server import EmulatorServer
+
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the plugin's markers so that `--strict-markers` accepts them."""
+    """Declare the plugin's marker so that `--strict-markers` accepts it."""
     config.addinivalue_line(
         "markers", "uipath_world(path): load this world file into the emulator fixtures"
     )
+
+
+def _marker_world(request: pytest.FixtureRequest) -> dict[str, Any] | None:
+    from mock_server.emulator import read_world_document
+
+    marker = request.node.get_closest_marker("uipath_world")
+    if marker is None:
+        return None
+    path = Path(marker.args[0])
+    if not path.is_absolute():
+        beside_test = request.path.parent / path
+        path = beside_test if beside_test.exists() else Path(request.config.rootpath) / path
+    return read_world_document(path)
+
+
+@pytest.fixture
+def uipath_emulator(request: pytest.FixtureRequest) -> Iterator["Emulator"]:
+    """A fresh emulator; `requests` calls to https://cloud.uipath.com reach it in-process."""
+    from mock_server.emulator import Emulator
+
+    emulator = Emulator(_marker_world(request))
+    with emulator.intercept():
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def _uipath_server_session() -> Iterator["EmulatorServer"]:
+    from mock_server.emulator import Emulator
+    from mock_server.server import EmulatorServer
+
+    server = EmulatorServer(Emulator(), host="127.0.0.1", port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def uipath_server(
+    request: pytest.FixtureRequest, _uipath_server_session: "EmulatorServer"
+) -> "EmulatorServer":
+    """The session's emulator server, reset to its world (or the marker's) for this test."""
+    server = _uipath_server_session
+    server.emulator.reset()
+    world = _marker_world(request)
+    if world is not None:
+        server.emulator.load(world)
+    return server
+
+
+@pytest.fixture
+def uipath_client(uipath_emulator: "Emulator") -> Iterator["UiPathClient"]:
+    """The bundled client as the well-known `full` app of acme/DefaultTenant, on the emulator.
+
+    Its waits (retry back-off, `Retry-After`) advance the emulator's clock instead of sleeping.
+    """
+    from client import UiPathClient
+    from mock_server.emulator import DEFAULT_BASE_URL
+    from mock_server.well_known import FULL, ORGANIZATION, TENANT
+
+    with UiPathClient(
+        base_url=DEFAULT_BASE_URL,
+        organization=ORGANIZATION,
+        tenant=TENANT,
+        client_id=FULL.client_id,
+        client_secret=str(FULL.client_secret),
+        sleep=uipath_emulator.clock.advance,
+    ) as uipath:
+        yield uipath

@@ -1,0 +1,162 @@
+"""HTTP transport: one `requests.Session`, timeouts on every request, and the retry policy.
+
+Retries happen in this module's own loop (not in a urllib3 `Retry` on a mounted adapter) so the
+policy is plain Python that tests drive with an injected sleep, and so `responses`-based
+in-process emulation, which patches `HTTPAdapter.send`, sees every attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from client._errors import TransportError, parse_retry_after
+from client._version import __version__
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"uipath-cloud-emulator-client/{__version__} python-requests/{requests.__version__}"
+
+# Failures after which the request cannot have been processed, or may safely be processed twice.
+_RETRYABLE_EXCEPTIONS = (requests.ConnectionError, requests.Timeout)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetryPolicy:
+    """When and how long to wait before sending a request again.
+
+    A request is retried only when the caller marks it idempotent, and then only after a
+    connection error, a timeout, or one of `retry_statuses`. The wait before retry `n` (1-based)
+    is the server's numeric `Retry-After`, capped at `retry_after_cap`, or else full-jitter
+    exponential backoff: a random fraction of `min(backoff_cap, backoff_base * 2 ** (n - 1))`.
+    """
+
+    max_attempts: int = 4
+    backoff_base: float = 0.5
+    backoff_cap: float = 10.0
+    retry_after_cap: float = 60.0
+    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("RetryPolicy.max_attempts must be at least 1")
+        if min(self.backoff_base, self.backoff_cap, self.retry_after_cap) < 0:
+            raise ValueError("RetryPolicy waits must not be negative")
+
+    def backoff(self, retry_number: int, fraction: float) -> float:
+        """Seconds to wait before retry `retry_number` when the server gave no `Retry-After`."""
+        return fraction * min(self.backoff_cap, self.backoff_base * 2.0 ** (retry_number - 1))
+
+    def delay_after(
+        self, response: requests.Response | None, retry_number: int, fraction: float
+    ) -> float:
+        """Seconds to wait before retry `retry_number`, honouring a numeric `Retry-After`."""
+        retry_after = parse_retry_after(response) if response is not None else None
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_cap)
+        return self.backoff(retry_number, fraction)
+
+
+class Transport:
+    """Sends requests with timeouts, a `User-Agent`, and retries for idempotent requests."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float],
+        retry: RetryPolicy,
+        sleep: Callable[[float], None],
+        jitter: Callable[[], float],
+    ) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._jitter = jitter
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send one request, retrying when allowed; return the last response, whatever its status.
+
+        Raises `TransportError` when no attempt got a response.
+        """
+        all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        max_attempts = self._retry.max_attempts if idempotent else 1
+        for attempt in range(1, max_attempts + 1):
+            is_last = attempt == max_attempts
+            response = self._attempt(
+                method,
+                url,
+                attempt=attempt,
+                is_last=is_last,
+                headers=all_headers,
+                json=json,
+                data=data,
+            )
+            if response is not None:
+                logger.debug(
+                    "%s %s -> %d (attempt %d)", method, response.url, response.status_code, attempt
+                )
+                if is_last or response.status_code not in self._retry.retry_statuses:
+                    return response
+                response.close()
+            delay = self._retry.delay_after(response, attempt, self._jitter())
+            logger.info(
+                "retrying %s %s in %.2f s (attempt %d of %d got %s)",
+                method,
+                url,
+                delay,
+                attempt,
+                max_attempts,
+                "no response" if response is None else f"HTTP {response.status_code}",
+            )
+            self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        *,
+        attempt: int,
+        is_last: bool,
+        headers: Mapping[str, str],
+        json: Any,
+        data: Mapping[str, str] | None,
+    ) -> requests.Response | None:
+        """One send: the response, or None after a retryable failure that is not the last try."""
+        try:
+            return self._session.request(
+                method, url, headers=headers, json=json, data=data, timeout=self._timeout
+            )
+        except _RETRYABLE_EXCEPTIONS as exc:
+            failure = f"{type(exc).__name__}: {exc}"
+            logger.debug("%s %s failed on attempt %d: %s", method, url, attempt, failure)
+            if not is_last:
+                return None
+            raise TransportError(
+                f"{method} {url} got no response after {attempt} attempt(s): {failure}",
+                method=method,
+                url=url,
+                attempts=attempt,
+            ) from exc
+        except requests.RequestException as exc:
+            raise TransportError(
+                f"{method} {url} failed: {type(exc).__name__}: {exc}",
+                method=method,
+                url=url,
+                attempts=attempt,
+            ) from exc

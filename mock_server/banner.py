@@ -1,0 +1,42 @@
+"""What `uipath-mock` prints at start: where it listens, the well-known apps, curl to paste."""
+
+from mock_server.world import World
+
+
+def start_banner(base_url: str, world: World) -> str:
+    """The start-up text: base URL, each organization's apps and tenants, ready-to-paste curl."""
+    lines = [f"uipath-mock: UiPath Automation Cloud emulator listening on {base_url}", ""]
+    for org in world.organizations:
+        tenants = ", ".join(tenant.name for tenant in org.tenants)
+        lines.append(f"organization {org.name} ({org.id}); tenants: {tenants}")
+        for app in org.apps:
+            secret = app.client_secret if app.client_secret is not None else "(none)"
+            lines.append(
+                f"  app {app.name:<12} client_id {app.client_id}  secret {secret}  "
+                f"scopes {' '.join(app.scopes)}"
+            )
+    example = _example(base_url, world)
+    if example:
+        lines += ["", *example]
+    lines += ["", "Press Ctrl-C to stop."]
+    return "\n".join(lines)
+
+
+def _example(base_url: str, world: World) -> list[str]:
+    for org in world.organizations:
+        apps = [app for app in org.apps if app.confidential]
+        if apps and org.tenants:
+            app, tenant = apps[0], org.tenants[0]
+            return [
+                "Get a token:",
+                f'  curl -X POST "{base_url}/{org.name}/identity_/connect/token" \\',
+                '    -H "Content-Type: application/x-www-form-urlencoded" \\',
+                f'    -d "grant_type=client_credentials&client_id={app.client_id}'
+                f'&client_secret={app.client_secret}&scope={" ".join(app.scopes)}"',
+                "List machines with it:",
+                f'  curl -X GET "{base_url}/{org.name}/{tenant.name}'
+                '/orchestrator_/odata/Machines" \\',
+                '    -H "Authorization: Bearer {access_token}" \\',
+                '    -H "accept: application/json"',
+            ]
+    return []

@@ -1,0 +1,140 @@
+"""`uipath-mock`: serve an emulator over HTTP with waitress, a production WSGI server."""
+
+import argparse
+import ipaddress
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
+
+from mock_server.banner import start_banner
+from mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
+from mock_server.identity.tokens import SigningKey
+from mock_server.server import EmulatorServer
+from mock_server.world import WorldError
+
+USAGE_ERROR = 2
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (0 picks a free one)")
+    return port
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of `uipath-mock`."""
+    parser = _OneLineParser(
+        prog="uipath-mock",
+        description="Serve the UiPath Automation Cloud emulator (Identity token endpoint and "
+        "Orchestrator Machines API).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0 = free)")
+    parser.add_argument(
+        "--world", metavar="FILE", help="world file (default: the well-known world)"
+    )
+    parser.add_argument(
+        "--token-lifetime",
+        type=_positive,
+        default=DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
+        help=f"access token lifetime (default {DEFAULT_TOKEN_LIFETIME})",
+    )
+    parser.add_argument(
+        "--signing-key", metavar="PEM", help="RSA private key to sign tokens with (default: new)"
+    )
+    parser.add_argument("--threads", type=_positive, default=8, help="worker threads (default 8)")
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="load the world from FILE if it exists and write it back after every change",
+    )
+    control = parser.add_mutually_exclusive_group()
+    control.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on /_emulator/ (and allow it off loopback)",
+    )
+    control.add_argument("--no-control", action="store_true", help="turn /_emulator/ off")
+    return parser
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"uipath-mock: error: {message}", file=sys.stderr)
+    raise SystemExit(USAGE_ERROR)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until Ctrl-C or SIGTERM; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        signing_key = SigningKey.from_pem_file(args.signing_key) if args.signing_key else None
+    except (OSError, ValueError) as error:
+        _fail(f"cannot use --signing-key {args.signing_key}: {error}")
+    control_enabled = not args.no_control and (
+        is_loopback(args.host) or args.control_token is not None
+    )
+    try:
+        emulator = Emulator(
+            args.world,
+            token_lifetime=args.token_lifetime,
+            signing_key=signing_key,
+            state_file=args.state,
+            control_enabled=control_enabled,
+            control_token=args.control_token,
+        )
+    except WorldError as error:
+        _fail(str(error))
+    try:
+        server = EmulatorServer(emulator, host=args.host, port=args.port, threads=args.threads)
+    except OSError as error:
+        print(
+            f"uipath-mock: error: cannot listen on {args.host}:{args.port}: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    print(start_banner(server.base_url, emulator.world), flush=True)
+    if not control_enabled:
+        print("uipath-mock: control plane /_emulator/ is off", flush=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    print("uipath-mock: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,153 @@
+"""Injected faults: answer the next matching requests with a chosen status, a delay or a drop."""
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+MAX_DELAY_MS = 60_000
+
+
+class FaultSpecError(ValueError):
+    """A fault description that cannot be used; the message names the bad member."""
+
+
+@dataclass
+class Fault:
+    """Answer the next `times` requests whose method and path match, in one of three ways.
+
+    With `status`, answer it with `headers` and `body` instead of the service; with
+    `delay_ms`, wait first (then answer `status`, or let the service answer); with `drop`,
+    close the connection without an answer. `times=None` keeps the fault until cleared.
+    """
+
+    path: str = ".*"
+    method: str | None = None
+    times: int | None = 1
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    delay_ms: int = 0
+    drop: bool = False
+    matched: int = 0
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self._pattern = re.compile(self.path)
+        except re.error as error:
+            raise FaultSpecError(f"path: not a regular expression: {error}") from None
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a request with this method and path is one this fault is for."""
+        return (self.method is None or self.method == method) and bool(self._pattern.search(path))
+
+    def describe(self) -> dict[str, Any]:
+        """The fault as the control plane shows it."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "times": self.times,
+            "status": self.status,
+            "headers": self.headers,
+            "body": self.body,
+            "delay_ms": self.delay_ms,
+            "drop": self.drop,
+            "matched": self.matched,
+        }
+
+
+_SPEC_MEMBERS = {"method", "path", "times", "status", "headers", "body", "delay_ms", "drop"}
+
+
+def fault_from_spec(spec: Any) -> Fault:
+    """A `Fault` from its JSON description (the control plane's `POST /_emulator/faults`)."""
+    if not isinstance(spec, Mapping):
+        raise FaultSpecError("a fault must be a JSON object")
+    unknown = sorted(set(spec) - _SPEC_MEMBERS)
+    if unknown:
+        raise FaultSpecError(f"unknown member '{unknown[0]}'; use {sorted(_SPEC_MEMBERS)}")
+    method = spec.get("method")
+    if method is not None and (not isinstance(method, str) or method.upper() not in HTTP_METHODS):
+        raise FaultSpecError(f"method: must be one of {sorted(HTTP_METHODS)} or null")
+    path = spec.get("path", ".*")
+    if not isinstance(path, str):
+        raise FaultSpecError("path: must be a regular expression string")
+    times = spec.get("times", 1)
+    if times is not None and (not _is_int(times) or times < 1):
+        raise FaultSpecError("times: must be a positive integer, or null for every request")
+    status = spec.get("status")
+    if status is not None and (not _is_int(status) or not 100 <= status <= 599):
+        raise FaultSpecError("status: must be an HTTP status code from 100 to 599")
+    headers = spec.get("headers", {})
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) and "\n" not in k + v for k, v in headers.items()
+    ):
+        raise FaultSpecError("headers: must be an object of single-line string values")
+    delay_ms = spec.get("delay_ms", 0)
+    if not _is_int(delay_ms) or not 0 <= delay_ms <= MAX_DELAY_MS:
+        raise FaultSpecError(f"delay_ms: must be an integer from 0 to {MAX_DELAY_MS}")
+    drop = spec.get("drop", False)
+    if not isinstance(drop, bool):
+        raise FaultSpecError("drop: must be true or false")
+    if status is None and not drop and not delay_ms:
+        raise FaultSpecError("a fault needs a status, a delay_ms or drop: true")
+    if drop and status is not None:
+        raise FaultSpecError("drop: a dropped connection has no status; give one or the other")
+    return Fault(
+        path=path,
+        method=method.upper() if method else None,
+        times=times,
+        status=status,
+        headers=dict(headers),
+        body=spec.get("body"),
+        delay_ms=delay_ms,
+        drop=drop,
+    )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class FaultList:
+    """The active faults, first added first matched; each match uses up one of its `times`."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault | None = None, **spec: Any) -> Fault:
+        """Add a fault, given as a `Fault` or as the members of its JSON description."""
+        fault = fault if fault is not None else fault_from_spec(spec)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first fault matching this request, counted as used; None when none matches."""
+        if not self._faults:
+            return None
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    fault.matched += 1
+                    if fault.times is not None and fault.matched >= fault.times:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        """Remove every fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Every active fault as the control plane shows it."""
+        with self._lock:
+            return [fault.describe() for fault in self._faults]
+
+    def __len__(self) -> int:
+        return len(self._faults)

@@ -1,0 +1,153 @@
+"""The control plane under `/_emulator/`: health, reset, state, clock, faults, request journal."""
+
+import hmac
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, request
+
+from mock_server.control.faults import FaultSpecError, fault_from_spec
+from mock_server.http import json_response
+from mock_server.world import WorldError
+
+if TYPE_CHECKING:
+    from mock_server.emulator import Emulator
+
+_CLOCK_ACTIONS = ("advance_seconds", "freeze", "unfreeze", "set", "reset")
+
+
+class ControlError(Exception):
+    """A control request that cannot be carried out: `{"message": ...}` with this status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def control_error_response(error: ControlError) -> Response:
+    """The control plane's error answer."""
+    return json_response({"message": error.message}, error.status)
+
+
+def _json_body() -> Any:
+    try:
+        return json.loads(request.get_data(cache=False).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ControlError(f"the body is not valid JSON: {error}") from None
+
+
+def clock_document(emulator: "Emulator") -> dict[str, Any]:
+    """The clock as the control plane shows it."""
+    return {
+        "now": emulator.clock.now_datetime().isoformat(),
+        "timestamp": emulator.clock.now(),
+        "frozen": emulator.clock.frozen,
+    }
+
+
+def apply_clock_action(emulator: "Emulator", action: Any) -> None:
+    """Carry out one `POST /_emulator/clock` body; raises `ControlError` naming what is wrong."""
+    if not isinstance(action, dict) or len(action) != 1 or next(iter(action)) not in _CLOCK_ACTIONS:
+        raise ControlError(f"the body must be an object with exactly one of {list(_CLOCK_ACTIONS)}")
+    ((name, value),) = action.items()
+    clock = emulator.clock
+    if name == "advance_seconds":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ControlError("advance_seconds: must be a number of seconds")
+        clock.advance(value)
+    elif name == "set":
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise ControlError(f"set: {value!r} is not an RFC 3339 date-time") from None
+        if moment.tzinfo is None:
+            raise ControlError("set: the date-time needs a time zone offset, e.g. Z")
+        clock.set(moment.timestamp())
+    elif value is not True:
+        raise ControlError(f"{name}: must be true")
+    elif name == "freeze":
+        clock.freeze()
+    elif name == "unfreeze":
+        clock.unfreeze()
+    else:
+        clock.reset()
+
+
+def control_blueprint(emulator: "Emulator") -> Blueprint:
+    """The control plane routes; off, or behind a bearer token, as the emulator is configured."""
+    blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
+
+    @blueprint.before_request
+    def guard() -> Response | None:
+        if not emulator.control_enabled:
+            return json_response({"message": "The control plane is turned off."}, 404)
+        expected = emulator.control_token
+        if expected is not None:
+            sent = request.headers.get("Authorization", "")
+            if not hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
+                raise ControlError("The control plane needs 'Authorization: Bearer <token>'.", 401)
+        return None
+
+    @blueprint.get("/health")
+    def health() -> Response:
+        return json_response({"status": "ok"})
+
+    @blueprint.post("/reset")
+    def reset() -> Response:
+        emulator.reset()
+        return json_response({"status": "reset"})
+
+    @blueprint.get("/state")
+    def get_state() -> Response:
+        return json_response(emulator.state())
+
+    @blueprint.put("/state")
+    def put_state() -> Response:
+        try:
+            emulator.load(_json_body())
+        except WorldError as error:
+            raise ControlError(f"world rejected, nothing changed: {error}") from None
+        return json_response({"status": "loaded"})
+
+    @blueprint.get("/clock")
+    def get_clock() -> Response:
+        return json_response(clock_document(emulator))
+
+    @blueprint.post("/clock")
+    def post_clock() -> Response:
+        apply_clock_action(emulator, _json_body())
+        return json_response(clock_document(emulator))
+
+    @blueprint.get("/faults")
+    def get_faults() -> Response:
+        return json_response({"faults": emulator.faults.describe()})
+
+    @blueprint.post("/faults")
+    def post_faults() -> Response:
+        body = _json_body()
+        specs = body if isinstance(body, list) else [body]
+        try:
+            faults = [fault_from_spec(spec) for spec in specs]
+        except FaultSpecError as error:
+            raise ControlError(f"fault rejected: {error}") from None
+        for fault in faults:
+            emulator.faults.add(fault)
+        return json_response({"faults": [fault.describe() for fault in faults]}, 201)
+
+    @blueprint.delete("/faults")
+    def delete_faults() -> Response:
+        emulator.faults.clear()
+        return Response(status=204)
+
+    @blueprint.get("/requests")
+    def get_requests() -> Response:
+        return json_response({"requests": [entry.as_dict() for entry in emulator.requests]})
+
+    @blueprint.delete("/requests")
+    def delete_requests() -> Response:
+        emulator.requests.clear()
+        return Response(status=204)
+
+    return blueprint

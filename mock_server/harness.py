@@ -1,0 +1,117 @@
+"""The one middleware layer both transports go through: injected faults and the request journal."""
+
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from mock_server.control.faults import Fault
+from mock_server.control.journal import JournalEntry, redact_authorization, redact_query
+from mock_server.http import dump_json
+
+if TYPE_CHECKING:
+    from mock_server.emulator import Emulator
+
+DROP_CONNECTION = "uipath_emulator.drop_connection"
+"""WSGI environ key of a callable, set by the transport, that drops the client's connection."""
+
+CONTROL_PREFIX = "/_emulator"
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class ConnectionDroppedError(Exception):
+    """Raised through a transport that cannot drop connections (e.g. a plain test client)."""
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Injected Fault"
+
+
+class HarnessMiddleware:
+    """Applies faults before the services see a request, journals every answer, persists writes.
+
+    The control plane (`/_emulator/...`) is neither faulted nor journaled, so a dashboard
+    polling it does not bury the requests a test made.
+    """
+
+    def __init__(self, app: WSGIApp, emulator: "Emulator") -> None:
+        self._app = app
+        self._emulator = emulator
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path: str = environ.get("PATH_INFO", "")
+        if path.startswith(CONTROL_PREFIX):
+            return self._app(environ, start_response)
+        method: str = environ.get("REQUEST_METHOD", "GET")
+        started = time.perf_counter()
+        answer: list[int] = []
+
+        def recording_start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
+            answer.append(int(status[:3]))
+            return start_response(status, headers, exc_info)
+
+        fault = self._emulator.faults.take(method, path)
+        try:
+            if fault is not None:
+                return self._apply(fault, environ, recording_start_response)
+            return self._app(environ, recording_start_response)
+        finally:
+            status = answer[0] if answer else 0
+            self._journal(environ, method, path, status, started, fault is not None)
+            if method not in _READ_METHODS and 200 <= status < 400:
+                self._emulator.persist()
+
+    def _apply(
+        self, fault: Fault, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        if fault.delay_ms:
+            self._emulator.sleep(fault.delay_ms / 1000)
+        if fault.drop:
+            drop = environ.get(DROP_CONNECTION)
+            if drop is None:
+                raise ConnectionDroppedError("the emulator dropped the connection (injected fault)")
+            drop()
+            return []
+        if fault.status is None:
+            return self._app(environ, start_response)
+        body = fault.body
+        if body is None:
+            payload = b""
+        elif isinstance(body, str):
+            payload = body.encode("utf-8")
+        else:
+            payload = dump_json(body)
+        headers = {"Content-Length": str(len(payload))}
+        if payload and not isinstance(body, str):
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        headers.update(fault.headers)
+        start_response(_status_line(fault.status), list(headers.items()))
+        return [payload]
+
+    def _journal(
+        self,
+        environ: dict[str, Any],
+        method: str,
+        path: str,
+        status: int,
+        started: float,
+        faulted: bool,
+    ) -> None:
+        self._emulator.requests.record(
+            JournalEntry(
+                time=self._emulator.clock.now_datetime().isoformat(timespec="milliseconds"),
+                method=method,
+                path=path,
+                query=redact_query(environ.get("QUERY_STRING", "")),
+                authorization=redact_authorization(environ.get("HTTP_AUTHORIZATION")),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                fault=faulted,
+            )
+        )

@@ -1,0 +1,90 @@
+"""HTTP routes of the Identity Server: `/identity_/connect/token`, discovery and JWKS."""
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, request
+
+from mock_server.errors import organization_not_found
+from mock_server.http import json_response
+from mock_server.identity.discovery import discovery_document, jwks_document
+from mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from mock_server.identity.form import parse_form
+from mock_server.identity.grants import grant_token
+from mock_server.identity.tokens import issue_access_token
+from mock_server.world import Organization
+
+if TYPE_CHECKING:
+    from mock_server.emulator import Emulator
+
+IDENTITY_CONTENT_TYPE = "application/json; charset=UTF-8"
+NO_STORE = {"Cache-Control": "no-store, no-cache, max-age=0", "Pragma": "no-cache"}
+_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_FORM = "application/x-www-form-urlencoded"
+
+
+def oauth_error_response(error: OAuthError) -> Response:
+    """`{"error": code}` (plus `error_description` when set) with IdentityServer's headers."""
+    body = {"error": error.code}
+    if error.description is not None:
+        body["error_description"] = error.description
+    return json_response(body, error.status, content_type=IDENTITY_CONTENT_TYPE, headers=NO_STORE)
+
+
+def issuer_url() -> str:
+    """`{base}/identity_` for the base URL this request reached the emulator at."""
+    return request.host_url.rstrip("/") + "/identity_"
+
+
+def identity_blueprint(emulator: "Emulator") -> Blueprint:
+    """The Identity routes, served both with and without an organization in the path."""
+    blueprint = Blueprint("identity", __name__)
+
+    def path_organization(name: str | None) -> Organization | None:
+        if name is None:
+            return None
+        organization = emulator.world.find_organization(name)
+        if organization is None:
+            raise organization_not_found(name)
+        return organization
+
+    @blueprint.route("/identity_/connect/token", methods=_EVERY_METHOD)
+    @blueprint.route("/<organization>/identity_/connect/token", methods=_EVERY_METHOD)
+    def token(organization: str | None = None) -> Response:
+        path_org = path_organization(organization)
+        if request.method != "POST" or request.mimetype != _FORM:
+            raise OAuthError(INVALID_REQUEST)
+        fields = parse_form(request.get_data(cache=False))
+        grant = grant_token(emulator.world, path_org, fields, request.headers.get("Authorization"))
+        access_token = issue_access_token(
+            emulator.signing_key,
+            issuer=issuer_url(),
+            client_id=grant.app.client_id,
+            organization_id=grant.organization.id,
+            scopes=grant.scopes,
+            now=int(emulator.clock.now()),
+            lifetime=emulator.token_lifetime,
+        )
+        body = {
+            "access_token": access_token,
+            "expires_in": emulator.token_lifetime,
+            "token_type": "Bearer",
+            "scope": " ".join(grant.scopes),
+        }
+        return json_response(body, content_type=IDENTITY_CONTENT_TYPE, headers=NO_STORE)
+
+    @blueprint.get("/identity_/.well-known/openid-configuration")
+    @blueprint.get("/<organization>/identity_/.well-known/openid-configuration")
+    def discovery(organization: str | None = None) -> Response:
+        path_organization(organization)
+        document = discovery_document(issuer_url(), emulator.world)
+        return json_response(document, content_type=IDENTITY_CONTENT_TYPE)
+
+    @blueprint.get("/identity_/.well-known/openid-configuration/jwks")
+    @blueprint.get("/<organization>/identity_/.well-known/openid-configuration/jwks")
+    def jwks(organization: str | None = None) -> Response:
+        path_organization(organization)
+        return json_response(
+            jwks_document(emulator.signing_key), content_type=IDENTITY_CONTENT_TYPE
+        )
+
+    return blueprint

@@ -1,0 +1,39 @@
+"""Applying `QueryOptions` to a tenant's machines: filter, order, page, project."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mock_server.orchestrator.odata.options import QueryOptions
+from mock_server.orchestrator.odata.ordering import order_page
+from mock_server.orchestrator.odata.selection import project as _project
+
+PAGE_LIMIT = 1000
+"""Orchestrator's default `$top` (`Pagination.Limits`): a page never holds more items."""
+
+
+def evaluate(
+    machines: Sequence[Mapping[str, Any]], options: QueryOptions
+) -> tuple[list[Mapping[str, Any]], int]:
+    """`(page, count)`: the filtered, ordered, skipped and topped records (the same objects), and
+    how many records match the filter in all.
+
+    `machines` must be sorted by `Id` ascending, the default order. Without `$filter` and
+    `$orderby` only the page is touched.
+    """
+    predicate = options.filter
+    matched = machines if predicate is None else [m for m in machines if predicate(m)]
+    top = PAGE_LIMIT if options.top is None else min(options.top, PAGE_LIMIT)
+    start, stop = options.skip, options.skip + top
+    if options.orderby:
+        return order_page(matched, options.orderby, start, stop), len(matched)
+    return list(matched[start:stop]), len(matched)
+
+
+def project(machine: Mapping[str, Any], options: QueryOptions) -> dict[str, Any]:
+    """The machine as written with `$select`: selected members in wire order; all without it."""
+    return _project(machine, options.select)
+
+
+def context_suffix(options: QueryOptions) -> str | None:
+    """`(Name,Id)` for `$select=Name, Id`, for `@odata.context` (`$metadata#Machines(Name,Id)`)."""
+    return None if options.select_text is None else f"({options.select_text})"

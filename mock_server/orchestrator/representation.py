@@ -1,0 +1,45 @@
+"""How machines are written on the wire: OData context URLs, type annotations, headers."""
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
+TYPE_ANNOTATION = {"@odata.type": f"#{MACHINE_TYPE}"}
+ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
+_STATIC_HEADERS = {
+    "OData-Version": "4.0",
+    "Cache-Control": "no-cache, no-store, must-revalidate",
+    "Pragma": "no-cache",
+    "Expires": "-1",
+    "api-supported-versions": "15.0",
+    "X-Frame-Options": "Deny",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def response_headers() -> dict[str, str]:
+    """Headers Orchestrator sends on every answer, with a fresh `X-Correlation-Id`."""
+    return {**_STATIC_HEADERS, "X-Correlation-Id": str(uuid.uuid4())}
+
+
+def service_root(host_url: str, organization: str, tenant: str) -> str:
+    """`{base}/{org}/{tenant}/orchestrator_/odata`, org and tenant as the client wrote them."""
+    return f"{host_url.rstrip('/')}/{organization}/{tenant}/orchestrator_/odata"
+
+
+def collection_context(root: str, select_suffix: str | None) -> str:
+    """List `@odata.context`: `...#Machines/<type>` or, with $select, `...#Machines(Name,Id)`."""
+    if select_suffix is not None:
+        return f"{root}/$metadata#Machines{select_suffix}"
+    return f"{root}/$metadata#Machines/{MACHINE_TYPE}"
+
+
+def entity_context(root: str, select_suffix: str | None) -> str:
+    """`@odata.context` of a single machine."""
+    return f"{root}/$metadata#Machines{select_suffix or ''}/$entity"
+
+
+def machine_item(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A machine as an item of a response: the type annotation first, then its members."""
+    return {**TYPE_ANNOTATION, **fields}

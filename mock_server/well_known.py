@@ -1,0 +1,40 @@
+"""The well-known default world's ids and credentials, like Azurite's well-known dev account.
+
+They are published in the README and printed at start: never use them outside local testing.
+"""
+
+from typing import NamedTuple
+
+
+class WellKnownApp(NamedTuple):
+    """An external application of the default world."""
+
+    client_id: str
+    client_secret: str | None
+    scopes: tuple[str, ...]
+
+
+ORGANIZATION = "acme"
+ORGANIZATION_ID = "2a0e9c3e-6d1b-4f5a-8c7e-0b9d4e1f2a3c"
+TENANT = "DefaultTenant"
+TENANT_ID = "7c4f1e2d-9b8a-4c6d-a5e3-1f2b3c4d5e6f"
+QA_TENANT = "QA"
+OTHER_ORGANIZATION = "globex"
+
+FULL = WellKnownApp(
+    "8d3e6f0a-4b2c-4e1d-9f7a-6c5b4a3d2e1f",
+    "emulator-full-secret",
+    ("OR.Machines", "OR.Machines.Read", "OR.Machines.Write", "OR.Robots.Read"),
+)
+READONLY = WellKnownApp(
+    "3f9a2b1c-7d6e-4a5b-8c9d-0e1f2a3b4c5d", "emulator-readonly-secret", ("OR.Machines.Read",)
+)
+ROBOTS = WellKnownApp(
+    "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f", "emulator-robots-secret", ("OR.Robots.Read",)
+)
+SPA = WellKnownApp("e5f6a7b8-c9d0-4e1f-a2b3-c4d5e6f7a8b9", None, ("OR.Machines.Read",))
+GLOBEX = WellKnownApp(
+    "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e",
+    "emulator-globex-secret",
+    ("OR.Machines", "OR.Machines.Read", "OR.Machines.Write"),
+)

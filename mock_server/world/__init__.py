@@ -1,0 +1,17 @@
+"""The emulated cloud's state: organizations, their apps and tenants, and each tenant's machines."""
+
+from mock_server.world.loader import WorldError, dump_world, load_world, load_world_file
+from mock_server.world.machines import MachineStore
+from mock_server.world.model import App, Organization, Tenant, World
+
+__all__ = [
+    "App",
+    "MachineStore",
+    "Organization",
+    "Tenant",
+    "World",
+    "WorldError",
+    "dump_world",
+    "load_world",
+    "load_world_file",
+]

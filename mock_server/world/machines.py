@@ -1,0 +1,157 @@
+"""A tenant's machines: complete records in wire order, unique names, increasing int64 ids."""
+
+import copy
+import threading
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+MachineRecord = dict[str, Any]
+
+_SLOT_FIELDS = (
+    "NonProductionSlots",
+    "UnattendedSlots",
+    "HeadlessSlots",
+    "TestAutomationSlots",
+    "HostingSlots",
+    "AppTestSlots",
+    "PerformanceTestSlots",
+    "AutomationCloudSlots",
+    "AutomationCloudTestAutomationSlots",
+)
+
+# Wire order of a machine as the cloud sends it, with the value a new machine gets.
+MACHINE_DEFAULTS: dict[str, Any] = {
+    "LicenseKey": None,
+    "Name": None,
+    "Description": None,
+    "Type": "Standard",
+    "Scope": "Default",
+    **dict.fromkeys(_SLOT_FIELDS, 0),
+    "Key": None,
+    "EndpointDetectionStatus": "NotAvailable",
+    "AutomationType": "Any",
+    "TargetFramework": "Any",
+    "ServerlessLicensingModel": None,
+    "ClientSecret": None,
+    "Id": None,
+    "RobotVersions": [],
+    "RobotUsers": [],
+    "UpdatePolicy": None,
+    "Tags": [],
+    "MaintenanceWindow": None,
+    "VpnSettings": None,
+}
+
+OPTIONAL_FIELDS = ("UpdateInfo",)
+"""Members the cloud omits when they have no value (absent in both captured list responses)."""
+
+
+def complete_record(fields: Mapping[str, Any], machine_id: int, key: str) -> MachineRecord:
+    """A full machine record in wire order: `fields` over the defaults, with this id and key."""
+    record: MachineRecord = {}
+    for name, default in MACHINE_DEFAULTS.items():
+        value = fields.get(name, default)
+        record[name] = copy.deepcopy(value) if isinstance(value, list | dict) else value
+    record["Id"] = machine_id
+    record["Key"] = key
+    record["ClientSecret"] = None
+    for name in OPTIONAL_FIELDS:
+        if fields.get(name) is not None:
+            record[name] = copy.deepcopy(fields[name])
+    return record
+
+
+class MachineNotFoundError(LookupError):
+    """No machine with this id in the tenant."""
+
+    def __init__(self, machine_id: int) -> None:
+        super().__init__(f"machine {machine_id} does not exist")
+        self.machine_id = machine_id
+
+
+class MachineNameTakenError(ValueError):
+    """Another machine of the tenant already has this name (names compare case-insensitively)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"machine name {name!r} is already used")
+        self.name = name
+
+
+class MachineStore:
+    """A tenant's machines, safe to share between request threads.
+
+    Readers get the current snapshot without locking: every write builds a new list and swaps
+    it in, and records are never mutated after they are stored, so a list being paged or
+    filtered by one request never changes under it.
+    """
+
+    def __init__(self, records: Iterable[MachineRecord] = (), next_id: int | None = None) -> None:
+        ordered = sorted(records, key=lambda record: record["Id"])
+        self._lock = threading.Lock()
+        self._records: list[MachineRecord] = ordered
+        self._by_id = {record["Id"]: record for record in ordered}
+        self._names = {record["Name"].casefold(): record["Id"] for record in ordered}
+        highest = ordered[-1]["Id"] if ordered else 0
+        self._next_id = max(next_id or 0, highest + 1)
+
+    @property
+    def next_id(self) -> int:
+        """The id the next created machine will get."""
+        return self._next_id
+
+    def snapshot(self) -> Sequence[MachineRecord]:
+        """Every machine, by ascending id; the sequence never changes once returned."""
+        return self._records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def get(self, machine_id: int) -> MachineRecord:
+        """The machine with this id; raises `MachineNotFoundError`."""
+        try:
+            return self._by_id[machine_id]
+        except KeyError:
+            raise MachineNotFoundError(machine_id) from None
+
+    def create(self, fields: Mapping[str, Any]) -> MachineRecord:
+        """Store a new machine with the next id and a fresh key; returns the stored record."""
+        with self._lock:
+            self._claim_name(fields["Name"], None)
+            record = complete_record(fields, self._next_id, str(uuid.uuid4()))
+            self._next_id += 1
+            self._by_id[record["Id"]] = record
+            self._names[record["Name"].casefold()] = record["Id"]
+            self._records = [*self._records, record]
+            return record
+
+    def replace(self, machine_id: int, fields: Mapping[str, Any]) -> MachineRecord:
+        """Give machine `machine_id` these fields (id and key kept); returns the new record."""
+        with self._lock:
+            current = self.get(machine_id)
+            self._claim_name(fields["Name"], machine_id)
+            record = complete_record(fields, machine_id, current["Key"])
+            del self._names[current["Name"].casefold()]
+            self._names[record["Name"].casefold()] = machine_id
+            self._by_id[machine_id] = record
+            self._records = [record if r["Id"] == machine_id else r for r in self._records]
+            return record
+
+    def delete(self, machine_ids: Iterable[int]) -> None:
+        """Remove these machines, all or none: raises `MachineNotFoundError` for a missing one."""
+        with self._lock:
+            doomed = set(machine_ids)
+            for machine_id in doomed:
+                self.get(machine_id)
+            for machine_id in doomed:
+                record = self._by_id.pop(machine_id)
+                del self._names[record["Name"].casefold()]
+            self._records = [r for r in self._records if r["Id"] not in doomed]
+
+    def _claim_name(self, name: str, machine_id: int | None) -> None:
+        holder = self._names.get(name.casefold())
+        if holder is not None and holder != machine_id:
+            raise MachineNameTakenError(name)
+
+    def __repr__(self) -> str:
+        return f"<MachineStore {len(self._records)} machines, next id {self._next_id}>"

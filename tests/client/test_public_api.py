@@ -1,0 +1,59 @@
+"""The package's public surface: exported names, version, and what it may import."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import sys
+from pathlib import Path
+
+import client
+
+CLIENT_DIR = Path(client.__file__).parent
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    """`client.__all__` is exactly the intended public API, and each name is importable."""
+    assert sorted(client.__all__) == [
+        "APIError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ClientConfig",
+        "ConfigurationError",
+        "ConflictError",
+        "ForbiddenError",
+        "MachinePage",
+        "Machines",
+        "NotFoundError",
+        "RateLimitedError",
+        "RetryPolicy",
+        "ServerError",
+        "Token",
+        "TransportError",
+        "UiPathClient",
+        "UiPathError",
+        "UnauthorizedError",
+        "UnexpectedResponseError",
+        "__version__",
+    ]
+    for name in client.__all__:
+        assert hasattr(client, name)
+
+
+def test_version_matches_the_distribution() -> None:
+    """`client.__version__` (sent in the User-Agent) equals the installed distribution's version."""
+    assert client.__version__ == importlib.metadata.version("uipath-cloud-emulator")
+
+
+def test_client_imports_only_the_standard_library_and_requests() -> None:
+    """No client module imports the emulator, the tests or any third-party package but requests."""
+    allowed = set(sys.stdlib_module_names) | {"requests", "client"}
+    for path in sorted(CLIENT_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            assert set(roots) <= allowed, f"{path.name} imports {roots}"

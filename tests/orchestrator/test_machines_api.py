@@ -1,0 +1,321 @@
+"""The Machines routes: envelopes, headers, CRUD, validation, errors, concurrency."""
+
+import json
+import threading
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+
+from mock_server import Emulator
+from mock_server.resources import load_schema
+from mock_server.well_known import ORGANIZATION_ID, TENANT_ID
+from tests.orchestrator.helpers import (
+    MACHINES,
+    ODATA_CONTENT_TYPE,
+    assert_orchestrator_error,
+    assert_valid_machine,
+    bearer,
+    call,
+    token_for,
+)
+
+MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
+SCHEMA_FIELDS = [name for name in load_schema("machine")["properties"] if name != "UpdateInfo"]
+BULK_DELETE = f"{MACHINES}/UiPath.Server.Configuration.OData.DeleteBulk"
+
+
+def machine_count(http: FlaskClient) -> int:
+    """How many machines acme/DefaultTenant holds."""
+    return int(call(http, "GET").get_json()["@odata.count"])
+
+
+def test_list_envelope_keys_context_and_items(http: FlaskClient) -> None:
+    """The list is `@odata.context`, `@odata.count`, `value`; items carry every field in order."""
+    response = call(http, "GET")
+    assert response.status_code == 200
+    body = json.loads(response.data, object_pairs_hook=dict)
+    assert list(body) == ["@odata.context", "@odata.count", "value"]
+    assert body["@odata.context"] == (
+        f"http://localhost/acme/DefaultTenant/orchestrator_/odata/$metadata#Machines/{MACHINE_TYPE}"
+    )
+    assert body["@odata.count"] == len(body["value"]) == 10
+    for item in body["value"]:
+        assert list(item) == SCHEMA_FIELDS
+        assert item["@odata.type"] == f"#{MACHINE_TYPE}"
+        assert item["ClientSecret"] is None
+        assert_valid_machine(item)
+
+
+def test_orchestrator_headers(http: FlaskClient) -> None:
+    """Responses carry Orchestrator's OData content type, version, no-cache and a correlation id."""
+    response = call(http, "GET")
+    assert response.headers["Content-Type"] == ODATA_CONTENT_TYPE
+    assert response.headers["OData-Version"] == "4.0"
+    assert response.headers["Cache-Control"] == "no-cache, no-store, must-revalidate"
+    uuid.UUID(response.headers["X-Correlation-Id"])
+    error = http.get(MACHINES)
+    uuid.UUID(error.headers["X-Correlation-Id"])
+
+
+def test_context_echoes_org_and_tenant_as_written(http: FlaskClient) -> None:
+    """Org and tenant by id or in another case are accepted and echoed as written."""
+    for org, tenant in [("ACME", "defaulttenant"), (ORGANIZATION_ID, TENANT_ID)]:
+        path = f"/{org}/{tenant}/orchestrator_/odata/Machines"
+        body = call(http, "GET", path=path).get_json()
+        assert body["@odata.context"].startswith(f"http://localhost/{org}/{tenant}/orchestrator_/")
+        assert body["@odata.count"] == 10
+
+
+def test_double_slash_before_odata_is_routed(http: FlaskClient) -> None:
+    """`orchestrator_//odata/Machines` (swagger-generated clients) works like one slash."""
+    path = MACHINES.replace("orchestrator_/odata", "orchestrator_//odata")
+    assert call(http, "GET", path=path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        ("/initech/DefaultTenant/orchestrator_/odata/Machines", "initech"),
+        ("/acme/Nope/orchestrator_/odata/Machines", "Nope"),
+    ],
+)
+def test_unknown_organization_or_tenant_is_404_naming_it(
+    http: FlaskClient, path: str, named: str
+) -> None:
+    """An unknown organization or tenant gets a JSON 404 that names it."""
+    message = assert_orchestrator_error(call(http, "GET", path=path), 404, 0)
+    assert f"'{named}'" in message
+
+
+@pytest.mark.parametrize("key", ["3", "3L"])
+def test_get_by_key(http: FlaskClient, key: str) -> None:
+    """`Machines(3)` and `Machines(3L)` return the entity with its `$entity` context."""
+    body = call(http, "GET", path=f"{MACHINES}({key})").get_json()
+    assert body["@odata.context"].endswith("/odata/$metadata#Machines/$entity")
+    assert body["Id"] == 3
+    assert body["Name"] == "Finance template"
+    assert list(body)[1:] == SCHEMA_FIELDS
+    listed = next(m for m in call(http, "GET").get_json()["value"] if m["Id"] == 3)
+    assert {k: v for k, v in body.items() if k != "@odata.context"} == listed
+
+
+def test_unknown_key_is_404_1002(http: FlaskClient) -> None:
+    """An id no machine has gets 404 with errorCode 1002."""
+    assert_orchestrator_error(call(http, "GET", path=f"{MACHINES}(999)"), 404, 1002)
+
+
+@pytest.mark.parametrize("key", ["abc", "1.5", "99999999999999999999", "'1'"])
+def test_malformed_key_is_400(http: FlaskClient, key: str) -> None:
+    """A key that is not an int64 gets 400 errorCode 1000."""
+    assert_orchestrator_error(call(http, "GET", path=f"{MACHINES}({key})"), 400, 1000)
+
+
+def test_create_returns_201_location_and_the_secret_once(http: FlaskClient) -> None:
+    """Create answers 201 with Location, a new id and key, and a ClientSecret only this once."""
+    response = call(http, "POST", json={"Name": "NEW-RUNNER", "UnattendedSlots": 2})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["@odata.context"].endswith("$metadata#Machines/$entity")
+    assert body["Id"] == 11
+    uuid.UUID(body["Key"])
+    assert body["ClientSecret"]
+    assert body["Type"] == "Standard"
+    assert body["UnattendedSlots"] == 2
+    assert response.headers["Location"] == (
+        "http://localhost/acme/DefaultTenant/orchestrator_/odata/Machines(11)"
+    )
+    stored = call(http, "GET", path=f"{MACHINES}(11)").get_json()
+    assert stored["ClientSecret"] is None
+    assert stored["Key"] == body["Key"]
+    assert_valid_machine({k: v for k, v in stored.items() if k != "@odata.context"})
+
+
+def test_read_only_fields_are_ignored_on_create(http: FlaskClient) -> None:
+    """Id and Key sent by the client are ignored: the server assigns them."""
+    body = call(http, "POST", json={"Name": "X", "Id": 5, "Key": str(uuid.uuid4())}).get_json()
+    assert body["Id"] == 11
+
+
+def test_ids_increase_and_are_not_reused(http: FlaskClient) -> None:
+    """Deleting the newest machine does not make its id come back."""
+    first = call(http, "POST", json={"Name": "A"}).get_json()["Id"]
+    assert call(http, "DELETE", path=f"{MACHINES}({first})").status_code == 204
+    assert call(http, "POST", json={"Name": "B"}).get_json()["Id"] == first + 1
+
+
+@pytest.mark.parametrize("name", ["BUILD-AGENT-01", "build-agent-01"])
+def test_duplicate_name_on_create_is_409_1001(http: FlaskClient, name: str) -> None:
+    """A name already used in the tenant, in any case, gets 409 errorCode 1001 and no machine."""
+    assert_orchestrator_error(call(http, "POST", json={"Name": name}), 409, 1001)
+    assert machine_count(http) == 10
+
+
+def test_same_name_in_another_tenant_is_fine(http: FlaskClient) -> None:
+    """Names are unique per tenant, not per organization."""
+    path = "/acme/QA/orchestrator_/odata/Machines"
+    assert call(http, "POST", path=path, json={"Name": "BUILD-AGENT-01"}).status_code == 201
+
+
+INVALID_BODIES = [
+    ({"Description": "no name"}, "Name"),
+    ({"Name": ""}, "Name"),
+    ({"Name": "   "}, "Name"),
+    ({"Name": None}, "Name"),
+    ({"Name": "x" * 451}, "Name"),
+    ({"Name": "X", "Description": "d" * 501}, "Description"),
+    ({"Name": "X", "LicenseKey": "k" * 256}, "LicenseKey"),
+    ({"Name": "X", "Type": "Virtual"}, "Type"),
+    ({"Name": "X", "Scope": "default"}, "Scope"),
+    ({"Name": "X", "UnattendedSlots": "2"}, "UnattendedSlots"),
+    ({"Name": "X", "UnattendedSlots": True}, "UnattendedSlots"),
+    ({"Name": "X", "UnattendedSlots": 2**31}, "UnattendedSlots"),
+    ({"Name": "X", "Tags": [{"Value": "no name"}]}, "Tags[0]"),
+    ({"Name": "X", "UpdatePolicy": {"Type": "Sometimes"}}, "UpdatePolicy.Type"),
+    ({"Name": "X", "Colour": "red"}, "Colour"),
+    ({"Name": 5}, "Name"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), INVALID_BODIES, ids=[f for _, f in INVALID_BODIES])
+def test_invalid_body_is_400_naming_the_field(
+    http: FlaskClient, body: dict[str, object], field: str
+) -> None:
+    """A body breaking MachineDto gets 400 errorCode 1000 naming the field; nothing is stored."""
+    message = assert_orchestrator_error(call(http, "POST", json=body), 400, 1000)
+    assert field in message
+    assert machine_count(http) == 10
+
+
+@pytest.mark.parametrize("data", [b"{", b"[]", b'"x"', b"\xff", b""])
+def test_body_that_is_not_a_json_object_is_400(http: FlaskClient, data: bytes) -> None:
+    """Invalid JSON or a JSON value that is not an object gets 400 errorCode 1000."""
+    headers = {**bearer(token_for(http)), "Content-Type": "application/json"}
+    response = http.post(MACHINES, data=data, headers=headers)
+    assert_orchestrator_error(response, 400, 1000)
+
+
+def test_patch_changes_only_the_given_fields(http: FlaskClient) -> None:
+    """PATCH merges the body into the machine and keeps everything else, key included."""
+    before = call(http, "GET", path=f"{MACHINES}(1)").get_json()
+    response = call(http, "PATCH", path=f"{MACHINES}(1)", json={"Description": "patched"})
+    assert response.status_code == 200
+    after = call(http, "GET", path=f"{MACHINES}(1)").get_json()
+    assert after["Description"] == "patched"
+    assert {**before, "Description": "patched"} == after
+
+
+def test_put_replaces_the_machine(http: FlaskClient) -> None:
+    """PUT sets every writable field from the body; omitted ones go back to their defaults."""
+    before = call(http, "GET", path=f"{MACHINES}(1)").get_json()
+    response = call(http, "PUT", path=f"{MACHINES}(1)", json={"Name": "RENAMED"})
+    assert response.status_code == 200
+    after = call(http, "GET", path=f"{MACHINES}(1)").get_json()
+    assert (after["Name"], after["Tags"], after["UnattendedSlots"]) == ("RENAMED", [], 0)
+    assert (after["Id"], after["Key"]) == (before["Id"], before["Key"])
+
+
+def test_put_of_a_listed_item_round_trips(http: FlaskClient) -> None:
+    """Sending back an item exactly as listed (annotations, read-only fields) is accepted."""
+    item = call(http, "GET").get_json()["value"][2]
+    assert call(http, "PUT", path=f"{MACHINES}({item['Id']})", json=item).status_code == 200
+    assert call(http, "GET", path=f"{MACHINES}({item['Id']})").get_json()["Tags"] == item["Tags"]
+
+
+def test_rename_onto_another_machine_is_409(http: FlaskClient) -> None:
+    """PATCH or PUT to a name another machine has gets 409 1001 and changes nothing."""
+    for method in ("PATCH", "PUT"):
+        response = call(http, method, path=f"{MACHINES}(1)", json={"Name": "build-agent-02"})
+        assert_orchestrator_error(response, 409, 1001)
+    assert call(http, "GET", path=f"{MACHINES}(1)").get_json()["Name"] == "BUILD-AGENT-01"
+
+
+def test_renaming_to_own_name_in_another_case_is_allowed(http: FlaskClient) -> None:
+    """A machine may change the case of its own name."""
+    response = call(http, "PATCH", path=f"{MACHINES}(1)", json={"Name": "build-agent-01"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["PATCH", "PUT", "DELETE"])
+def test_write_to_unknown_key_is_404(http: FlaskClient, method: str) -> None:
+    """Updating or deleting an id no machine has gets 404 1002."""
+    response = call(http, method, path=f"{MACHINES}(999)", json={"Name": "X"})
+    assert_orchestrator_error(response, 404, 1002)
+
+
+def test_delete_then_get_is_404(http: FlaskClient) -> None:
+    """DELETE answers 204 with no body, after which the machine is gone."""
+    response = call(http, "DELETE", path=f"{MACHINES}(2)")
+    assert (response.status_code, response.data) == (204, b"")
+    assert_orchestrator_error(call(http, "GET", path=f"{MACHINES}(2)"), 404, 1002)
+
+
+def test_bulk_delete(http: FlaskClient) -> None:
+    """DeleteBulk removes every listed machine and answers 204."""
+    response = call(http, "POST", path=BULK_DELETE, json={"machineIds": [1, 2, 3]})
+    assert response.status_code == 204
+    assert machine_count(http) == 7
+
+
+@pytest.mark.parametrize("body", [{"machineIds": []}, {}])
+def test_bulk_delete_of_nothing_is_400(http: FlaskClient, body: dict[str, object]) -> None:
+    """DeleteBulk without ids gets 400 'Empty machineIds collection in payload'."""
+    message = assert_orchestrator_error(call(http, "POST", path=BULK_DELETE, json=body), 400, 1000)
+    assert message == "Empty machineIds collection in payload"
+
+
+def test_bulk_delete_with_an_unknown_id_deletes_nothing(http: FlaskClient) -> None:
+    """DeleteBulk naming a missing id gets 404 and leaves every machine in place."""
+    response = call(http, "POST", path=BULK_DELETE, json={"machineIds": [1, 999]})
+    assert_orchestrator_error(response, 404, 1002)
+    assert machine_count(http) == 10
+
+
+@pytest.mark.parametrize("body", [{"machineIds": ["1"]}, {"machineIds": 1}, {"ids": [1]}])
+def test_bulk_delete_with_a_bad_body_is_400(http: FlaskClient, body: dict[str, object]) -> None:
+    """DeleteBulk with ids that are not integers, or another member, gets 400."""
+    assert_orchestrator_error(call(http, "POST", path=BULK_DELETE, json=body), 400, 1000)
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [("?$format=xml", {}), ("", {"Accept": "text/html"}), ("", {"Accept": "application/xml"})],
+)
+def test_non_json_format_is_406(http: FlaskClient, query: str, headers: dict[str, str]) -> None:
+    """`$format` other than JSON, or an Accept header admitting no JSON, gets 406."""
+    response = call(http, "GET", path=MACHINES + query, headers=headers)
+    assert_orchestrator_error(response, 406, 0)
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/json", "application/*", "*/*", "text/html, application/json;q=0.1"]
+)
+def test_accept_admitting_json_is_served(http: FlaskClient, accept: str) -> None:
+    """Any Accept header that admits JSON is served, as is `$format=json`."""
+    assert call(http, "GET", headers={"Accept": accept}).status_code == 200
+    assert call(http, "GET", path=f"{MACHINES}?$format=json").status_code == 200
+
+
+def test_concurrent_creates_lose_nothing() -> None:
+    """8 threads creating 25 machines each end with 200 machines with unique ids and keys."""
+    emulator = Emulator()
+    token = token_for(emulator.app.test_client())
+    errors: list[int] = []
+
+    def create(worker: int) -> None:
+        client = emulator.app.test_client()
+        for n in range(25):
+            response = client.post(MACHINES, json={"Name": f"w{worker}-{n}"}, headers=bearer(token))
+            if response.status_code != 201:
+                errors.append(response.status_code)
+
+    threads = [threading.Thread(target=create, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    machines = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    records = machines.snapshot()
+    assert len(records) == 210
+    assert len({r["Id"] for r in records}) == len({r["Key"] for r in records}) == 210
