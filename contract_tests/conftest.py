@@ -1,0 +1,163 @@
+"""Contract suite plumbing: `--target`, `--record`, the target fixture and its clients."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client import AuthenticationError, UiPathClient
+from contract_tests.recording import Recorder
+from contract_tests.targets import (
+    CLOUD_EXAMPLES,
+    TARGET_NAMES,
+    ConfigurationError,
+    Target,
+    cloud_target,
+    inprocess_target,
+    server_target,
+)
+from contract_tests.transport import ContractSession
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--target` and `--record`."""
+    group = parser.getgroup("uipath contract tests")
+    group.addoption(
+        "--target",
+        default=",".join(TARGET_NAMES),
+        help="comma-separated targets among inprocess,server,cloud (default: all; cloud is "
+        "skipped, naming what is missing, when UIPATH_URL/UIPATH_CLIENT_ID/_SECRET are unset)",
+    )
+    group.addoption(
+        "--record",
+        metavar="DIR",
+        default=None,
+        help="write every response, normalised, as JSON under DIR/<target>/",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the suite's markers."""
+    config.addinivalue_line("markers", "writes: creates/changes/deletes machines on the target")
+    config.addinivalue_line("markers", "emulator_only: needs the emulator's clock, faults or world")
+
+
+def selected_targets(config: pytest.Config) -> list[str]:
+    """The targets named by `--target`, checked."""
+    names = [name.strip() for name in str(config.getoption("--target")).split(",") if name.strip()]
+    unknown = [name for name in names if name not in TARGET_NAMES]
+    if unknown or not names:
+        raise pytest.UsageError(f"--target takes {','.join(TARGET_NAMES)}; got {names}")
+    return names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses `target` once per selected target."""
+    if "target" in metafunc.fixturenames:
+        names = selected_targets(metafunc.config)
+        metafunc.parametrize("target", names, indirect=True, ids=names)
+
+
+@pytest.fixture(scope="session")
+def _inprocess_target() -> Target:
+    return inprocess_target()
+
+
+@pytest.fixture(scope="session")
+def _server_target() -> Iterator[Target]:
+    with server_target() as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def _cloud_target() -> Target | str:
+    """The cloud target, or why it cannot run (missing variables, refused credentials)."""
+    try:
+        target = cloud_target()
+    except ConfigurationError as error:
+        return f"cloud target not configured: {error}"
+    probe = UiPathClient(
+        base_url=target.base_url,
+        organization=target.organization,
+        tenant=target.tenant,
+        client_id=target.app.client_id,
+        client_secret=target.app.client_secret,
+        scopes=target.scopes,
+    )
+    try:
+        probe.token()
+    except AuthenticationError as error:
+        return f"FAIL:cloud target rejected the credentials: {error}"
+    finally:
+        probe.close()
+    return target
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    """The target this run of the test talks to, reset (if an emulator) and activated."""
+    resource: Target | str = request.getfixturevalue(f"_{request.param}_target")
+    if isinstance(resource, str):
+        if resource.startswith("FAIL:"):
+            pytest.fail(resource.removeprefix("FAIL:"), pytrace=False)
+        pytest.skip(resource)
+    if request.node.get_closest_marker("emulator_only") and not resource.is_emulator:
+        pytest.skip("emulator only: needs the emulator's clock, faults or seeded world")
+    if request.node.get_closest_marker("writes") and not resource.allow_writes:
+        pytest.skip("writes to the cloud run only with UIPATH_CONTRACT_ALLOW_WRITES=1")
+    if request.config.getoption("--record"):
+        # Records of two targets compare only if both ran the same examples.
+        resource.max_examples = CLOUD_EXAMPLES
+    if resource.control is not None:
+        resource.control.reset()
+    with resource.active():
+        yield resource
+
+
+def _record_name(request: pytest.FixtureRequest, target: Target) -> str:
+    node = request.node
+    name = f"{Path(str(node.path)).stem}.{node.originalname}"
+    callspec = getattr(node, "callspec", None)
+    if callspec is not None:
+        others = [part for part in callspec.id.split("-") if part != target.name]
+        if others:
+            name += f"[{'-'.join(others)}]"
+    return re.sub(r"[^\w.\-\[\]]+", "_", name)
+
+
+@pytest.fixture
+def session(request: pytest.FixtureRequest, target: Target) -> Iterator[ContractSession]:
+    """A recording HTTP session for this test; on a no-writes target it never sends a write."""
+    record_dir = request.config.getoption("--record")
+    recorder = None
+    if record_dir:
+        recorder = Recorder(Path(record_dir) / target.name, target.base_url)
+        recorder.start(_record_name(request, target))
+    with target.new_session(on_response=recorder) as http:
+        yield http
+        if not target.allow_writes:
+            assert not http.writes(), f"writes reached a no-writes target: {http.writes()}"
+
+
+@pytest.fixture
+def api(target: Target, session: ContractSession) -> Iterator[UiPathClient]:
+    """The bundled client as the target's app, on the test's session.
+
+    On an emulator, the client's waits advance the emulator's clock instead of sleeping.
+    """
+    control = target.control
+    sleep: Any = control.advance_clock if control is not None else None
+    extra = {"sleep": sleep} if sleep is not None else {}
+    with UiPathClient(
+        base_url=target.base_url,
+        organization=target.organization,
+        tenant=target.tenant,
+        client_id=target.app.client_id,
+        client_secret=target.app.client_secret,
+        scopes=target.scopes,
+        session=session,
+        **extra,
+    ) as client:
+        yield client

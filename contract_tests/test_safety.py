@@ -1,0 +1,76 @@
+"""The suite's own safety: without the write flag, nothing but the token request is POSTed."""
+
+import pytest
+
+from client import UiPathClient
+from contract_tests.targets import cloud_target
+from contract_tests.transport import ContractSession, WriteBlockedError
+from mock_server import Emulator
+from mock_server.well_known import FULL
+
+ENV = {
+    "UIPATH_URL": "https://cloud.uipath.com/acme/DefaultTenant",
+    "UIPATH_CLIENT_ID": FULL.client_id,
+    "UIPATH_CLIENT_SECRET": str(FULL.client_secret),
+}
+
+
+def test_cloud_target_without_flag_sends_no_write() -> None:
+    """A cloud target without UIPATH_CONTRACT_ALLOW_WRITES refuses every write before sending it."""
+    target = cloud_target(ENV)
+    assert not target.allow_writes
+    emulator = Emulator()
+    session = target.new_session()
+    with (
+        emulator.intercept(),
+        UiPathClient(
+            base_url=target.base_url,
+            organization=target.organization,
+            tenant=target.tenant,
+            client_id=target.app.client_id,
+            client_secret=target.app.client_secret,
+            session=session,
+        ) as api,
+    ):
+        assert api.machines.list(top=1).items
+        for write in (
+            lambda: api.machines.create({"Name": "contract-test-x"}),
+            lambda: api.machines.update(1, {"Description": "x"}),
+            lambda: api.machines.replace(1, {"Name": "x"}),
+            lambda: api.machines.delete(1),
+            lambda: api.machines.delete_many([1]),
+        ):
+            with pytest.raises(WriteBlockedError):
+                write()
+    methods = [entry.method for entry in emulator.requests]
+    assert methods == ["POST", "GET"]
+    assert session.writes() == []
+    assert [sent.method for sent in session.sent if sent.blocked] == [
+        "POST",
+        "PATCH",
+        "PUT",
+        "DELETE",
+        "POST",
+    ]
+
+
+def test_cloud_target_with_flag_allows_writes() -> None:
+    """UIPATH_CONTRACT_ALLOW_WRITES=1 lets the write tests run on the cloud target."""
+    assert cloud_target({**ENV, "UIPATH_CONTRACT_ALLOW_WRITES": "1"}).allow_writes
+
+
+def test_missing_cloud_variables_are_all_named() -> None:
+    """A cloud target without its variables names every missing one."""
+    with pytest.raises(Exception, match="UIPATH_URL, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET"):
+        cloud_target({})
+
+
+def test_session_records_token_posts_as_not_writes() -> None:
+    """The token POST is sent and not counted as a write."""
+    session = ContractSession(
+        token_url="https://x/acme/identity_/connect/token", allow_writes=False
+    )
+    with Emulator().intercept("https://x"):
+        session.post("https://x/acme/identity_/connect/token", data={"a": "b"}, timeout=5)
+    assert session.writes() == []
+    assert [sent.blocked for sent in session.sent] == [False]
