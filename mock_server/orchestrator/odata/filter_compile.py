@@ -460,6 +460,21 @@ def _call(node: ast.Call, scope: _Scope) -> _Operand:
         def call(frame: Any) -> Any:
             return apply(*[get(frame) for get in getters])
 
+    elif len(getters) == 1:
+        (only,) = getters
+
+        def call(frame: Any) -> Any:
+            value = only(frame)
+            return None if value is None else apply(value)
+
+    elif len(getters) == 2:
+        first, second = getters
+
+        def call(frame: Any) -> Any:
+            a = first(frame)
+            b = second(frame)
+            return None if a is None or b is None else apply(a, b)
+
     else:
 
         def call(frame: Any) -> Any:

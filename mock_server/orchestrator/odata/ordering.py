@@ -125,20 +125,23 @@ def order_page(
     """`sorted(records)[start:stop]` by the clauses then `Id`, in O(n log stop) when possible."""
     if stop <= start or not records:
         return []
-    keys = [clause.key for clause in clauses]
     directions = {clause.descending for clause in clauses}
-    if directions == {False}:
+    if len(directions) == 1:
+        sign = -1 if True in directions else 1
+        if len(clauses) == 1:
+            only = clauses[0].key
 
-        def ascending(record: Record) -> tuple[Any, ...]:
-            return (*(key(record) for key in keys), record["Id"])
+            def composite(record: Record) -> tuple[Any, ...]:
+                return (only(record), sign * record["Id"])
 
-        return heapq.nsmallest(stop, records, key=ascending)[start:stop]
-    if directions == {True}:
+        else:
+            keys = [clause.key for clause in clauses]
 
-        def descending(record: Record) -> tuple[Any, ...]:
-            return (*(key(record) for key in keys), -record["Id"])
+            def composite(record: Record) -> tuple[Any, ...]:
+                return (*[key(record) for key in keys], sign * record["Id"])
 
-        return heapq.nlargest(stop, records, key=descending)[start:stop]
+        pick = heapq.nlargest if sign < 0 else heapq.nsmallest
+        return pick(stop, records, key=composite)[start:stop]
     ordered = sorted(records, key=_record_id)
     for clause in reversed(clauses):
         ordered.sort(key=clause.key, reverse=clause.descending)
