@@ -78,14 +78,7 @@ def _cloud_target() -> Target | str:
         target = cloud_target()
     except ConfigurationError as error:
         return f"cloud target not configured: {error}"
-    probe = UiPathClient(
-        base_url=target.base_url,
-        organization=target.organization,
-        tenant=target.tenant,
-        client_id=target.app.client_id,
-        client_secret=target.app.client_secret,
-        scopes=target.scopes,
-    )
+    probe = target.client()
     try:
         probe.token()
     except AuthenticationError as error:
@@ -148,16 +141,6 @@ def api(target: Target, session: ContractSession) -> Iterator[UiPathClient]:
     On an emulator, the client's waits advance the emulator's clock instead of sleeping.
     """
     control = target.control
-    sleep: Any = control.advance_clock if control is not None else None
-    extra = {"sleep": sleep} if sleep is not None else {}
-    with UiPathClient(
-        base_url=target.base_url,
-        organization=target.organization,
-        tenant=target.tenant,
-        client_id=target.app.client_id,
-        client_secret=target.app.client_secret,
-        scopes=target.scopes,
-        session=session,
-        **extra,
-    ) as client:
+    options: dict[str, Any] = {"sleep": control.advance_clock} if control is not None else {}
+    with target.client(session, **options) as client:
         yield client

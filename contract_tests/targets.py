@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import requests
 
-from client import ClientConfig, ConfigurationError
+from client import ClientConfig, ConfigurationError, UiPathClient
 from contract_tests.transport import ContractSession
 
 TARGET_NAMES = ("inprocess", "server", "cloud")
@@ -145,6 +145,25 @@ class Target:
     def active(self) -> AbstractContextManager[Any]:
         """What must be active while a test talks to the target (in-process interception)."""
         return self.activation() if self.activation is not None else nullcontext()
+
+    def client(
+        self,
+        session: requests.Session | None = None,
+        credentials: Credentials | None = None,
+        **options: Any,
+    ) -> UiPathClient:
+        """The bundled client for this target, as its app (or as `credentials`, all scopes)."""
+        app = credentials or self.app
+        return UiPathClient(
+            base_url=self.base_url,
+            organization=self.organization,
+            tenant=self.tenant,
+            client_id=app.client_id,
+            client_secret=app.client_secret,
+            scopes=self.scopes if credentials is None else (),
+            session=session,
+            **options,
+        )
 
     def new_session(self, on_response: Any = None) -> ContractSession:
         """A recording session; it refuses writes where they are not allowed."""

@@ -61,14 +61,7 @@ def test_readonly_app_cannot_write(target: Target, session: requests.Session) ->
     """An app holding only OR.Machines.Read can list machines but gets 403 on create."""
     if target.readonly is None:
         pytest.skip("needs UIPATH_READONLY_CLIENT_ID and UIPATH_READONLY_CLIENT_SECRET")
-    with UiPathClient(
-        base_url=target.base_url,
-        organization=target.organization,
-        tenant=target.tenant,
-        client_id=target.readonly.client_id,
-        client_secret=target.readonly.client_secret,
-        session=session,
-    ) as readonly:
+    with target.client(session, target.readonly) as readonly:
         readonly.machines.list(top=1)
         with pytest.raises(ForbiddenError):
             readonly.machines.create({"Name": "contract-test-must-not-exist"})

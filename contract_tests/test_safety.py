@@ -2,7 +2,6 @@
 
 import pytest
 
-from client import UiPathClient
 from contract_tests.targets import cloud_target
 from contract_tests.transport import ContractSession, WriteBlockedError
 from mock_server import Emulator
@@ -21,17 +20,7 @@ def test_cloud_target_without_flag_sends_no_write() -> None:
     assert not target.allow_writes
     emulator = Emulator()
     session = target.new_session()
-    with (
-        emulator.intercept(),
-        UiPathClient(
-            base_url=target.base_url,
-            organization=target.organization,
-            tenant=target.tenant,
-            client_id=target.app.client_id,
-            client_secret=target.app.client_secret,
-            session=session,
-        ) as api,
-    ):
+    with emulator.intercept(), target.client(session) as api:
         assert api.machines.list(top=1).items
         for write in (
             lambda: api.machines.create({"Name": "contract-test-x"}),
