@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except WorldError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot use --state {args.state}: {error}")
     try:
         server = EmulatorServer(emulator, host=args.host, port=args.port, threads=args.threads)
     except OSError as error:
@@ -122,10 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(start_banner(server.base_url, emulator.world), flush=True)
     if not control_enabled:
         print("uipath-mock: control plane /_emulator/ is off", flush=True)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -22,6 +23,8 @@ from mock_server.world import World, WorldError, dump_world, load_world
 
 if TYPE_CHECKING:
     from mock_server.inprocess import Interceptor
+
+_log = logging.getLogger("mock_server")
 
 DEFAULT_TOKEN_LIFETIME = 3600
 DEFAULT_BASE_URL = "https://cloud.uipath.com"
@@ -104,7 +107,11 @@ class Emulator:
         self.control_token = control_token
         self.sleep = sleep
         self.app: Flask = create_app(self)
-        self.persist()
+        self._generation = 0
+        self._saved_revision: tuple[int, int] | None = None
+        if self._state_file is not None:
+            self._state_file.save(self.state)
+            self._saved_revision = self._revision()
 
     def state(self) -> dict[str, Any]:
         """The whole world as a world document (the format of world files)."""
@@ -113,20 +120,39 @@ class Emulator:
     def load(self, document: Mapping[str, Any]) -> None:
         """Replace the world with `document`; a rejected document changes nothing."""
         self.world = load_world(copy.deepcopy(dict(document)))
+        self._generation += 1
         self.persist()
 
     def reset(self) -> None:
         """Back to the world loaded at start; clock, faults and journal cleared."""
         self.world = load_world(copy.deepcopy(self._initial_document))
+        self._generation += 1
         self.clock.reset()
         self.faults.clear()
         self.requests.clear()
         self.persist()
 
+    def _revision(self) -> tuple[int, int]:
+        world = self.world
+        writes = sum(t.machines.revision for org in world.organizations for t in org.tenants)
+        return self._generation, writes
+
     def persist(self) -> None:
-        """Write the world to the state file, when there is one."""
-        if self._state_file is not None:
+        """Write the world to the state file, when there is one and it changed since last time.
+
+        A failed write is logged and retried at the next change: the service keeps answering.
+        """
+        if self._state_file is None:
+            return
+        revision = self._revision()
+        if revision == self._saved_revision:
+            return
+        try:
             self._state_file.save(self.state)
+        except OSError as error:
+            _log.error("cannot write the state file %s: %s", self._state_file.path, error)
+            return
+        self._saved_revision = revision
 
     def intercept(self, *base_urls: str) -> "Interceptor":
         """Route `requests` calls to these base URLs (default the cloud's) into this emulator.

@@ -94,6 +94,8 @@ class MachineStore:
         self._names = {record["Name"].casefold(): record["Id"] for record in ordered}
         highest = ordered[-1]["Id"] if ordered else 0
         self._next_id = max(next_id or 0, highest + 1)
+        self.revision = 0
+        """How many writes the store has taken; persistence saves only when it moves."""
 
     @property
     def next_id(self) -> int:
@@ -123,6 +125,7 @@ class MachineStore:
             self._by_id[record["Id"]] = record
             self._names[record["Name"].casefold()] = record["Id"]
             self._records = [*self._records, record]
+            self.revision += 1
             return record
 
     def replace(self, machine_id: int, fields: Mapping[str, Any]) -> MachineRecord:
@@ -135,6 +138,7 @@ class MachineStore:
             self._names[record["Name"].casefold()] = machine_id
             self._by_id[machine_id] = record
             self._records = [record if r["Id"] == machine_id else r for r in self._records]
+            self.revision += 1
             return record
 
     def delete(self, machine_ids: Iterable[int]) -> None:
@@ -147,6 +151,7 @@ class MachineStore:
                 record = self._by_id.pop(machine_id)
                 del self._names[record["Name"].casefold()]
             self._records = [r for r in self._records if r["Id"] not in doomed]
+            self.revision += 1
 
     def _claim_name(self, name: str, machine_id: int | None) -> None:
         holder = self._names.get(name.casefold())
