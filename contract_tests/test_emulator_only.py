@@ -50,7 +50,7 @@ def test_dropped_connection_is_retried(target: Target, api: UiPathClient) -> Non
 
 
 def test_seeded_world(target: Target, api: UiPathClient) -> None:
-    """acme/DefaultTenant holds the ten well-known machines, by name, in id order."""
+    """acme/DefaultTenant holds the eight well-known machines, by name, in id order."""
     names = [item["Name"] for item in api.machines.list(orderby="Id").items]
     assert names == [
         "BUILD-AGENT-01",
@@ -58,10 +58,8 @@ def test_seeded_world(target: Target, api: UiPathClient) -> None:
         "Finance template",
         "HR-ONBOARDING-VM",
         "Jane Doe's workspace machine",
-        "cloud-robots-eu",
         "serverless-default",
         "TEST-RUNNER-01",
-        "elastic-pool",
         "legacy-attended",
     ]
     state = control(target).state()

@@ -19,6 +19,8 @@ ORGANIZATION_ID = "2a0e9c3e-6d1b-4f5a-8c7e-0b9d4e1f2a3c"
 TENANT = "DefaultTenant"
 TENANT_ID = "7c4f1e2d-9b8a-4c6d-a5e3-1f2b3c4d5e6f"
 QA_TENANT = "QA"
+DEFAULT_TENANT_MACHINES = 8
+"""Machines of acme/DefaultTenant (ids 1 to 8; the next one created gets id 9)."""
 OTHER_ORGANIZATION = "globex"
 
 FULL = WellKnownApp(

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from mock_server.resources import default_world_path
-from mock_server.well_known import FULL, GLOBEX, READONLY, ROBOTS, SPA
+from mock_server.well_known import DEFAULT_TENANT_MACHINES, FULL, GLOBEX, READONLY, ROBOTS, SPA
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
     MACHINES_PATH,
@@ -153,7 +153,7 @@ def test_banner_curl_commands_work_as_pasted(
 def test_guide_token_request_with_raw_spaces_then_machines(
     server: EmulatorProcess, session: requests.Session
 ) -> None:
-    """The guide's token body (raw spaces in scope) gets the 4 fields; its token lists 10."""
+    """The guide's token body (raw spaces in scope) gets the 4 fields; its token lists every machine."""
     body = (
         f"grant_type=client_credentials&client_id={FULL.client_id}"
         f"&client_secret={FULL.client_secret}&scope=OR.Machines OR.Machines.Read"
@@ -172,7 +172,7 @@ def test_guide_token_request_with_raw_spaces_then_machines(
         timeout=HTTP_TIMEOUT,
     )
     assert machines.status_code == 200, machines.text
-    assert len(machines.json()["value"]) == 10
+    assert len(machines.json()["value"]) == DEFAULT_TENANT_MACHINES
 
 
 def test_control_plane_is_on_by_default_on_loopback(

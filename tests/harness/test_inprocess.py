@@ -8,7 +8,7 @@ import responses
 
 from mock_server import Emulator
 from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL, ORGANIZATION, TENANT
+from mock_server.well_known import DEFAULT_TENANT_MACHINES, FULL, ORGANIZATION, TENANT
 
 CLOUD = "https://cloud.uipath.com"
 MACHINES_PATH = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
@@ -35,7 +35,7 @@ def test_intercept_answers_requests_without_a_server() -> None:
             f"{CLOUD}{MACHINES_PATH}", headers={"Authorization": f"Bearer {token}"}, timeout=10
         )
     assert response.status_code == 200
-    assert response.json()["@odata.count"] == 10
+    assert response.json()["@odata.count"] == DEFAULT_TENANT_MACHINES
     assert [entry.path for entry in emulator.requests] == [
         f"/{ORGANIZATION}/identity_/connect/token",
         MACHINES_PATH,

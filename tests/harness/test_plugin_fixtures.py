@@ -9,6 +9,7 @@ import requests
 from client import UiPathClient
 from mock_server import Emulator
 from mock_server.server import EmulatorServer
+from mock_server.well_known import DEFAULT_TENANT_MACHINES
 
 MACHINES = "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_/odata/Machines"
 
@@ -20,7 +21,7 @@ def token_requests(emulator: Emulator) -> int:
 
 def test_uipath_client_lists_the_default_world(uipath_client: UiPathClient) -> None:
     """`uipath_client` reaches `uipath_emulator` in-process and sees the seeded machines."""
-    assert uipath_client.machines.list(count=True).count == 10
+    assert uipath_client.machines.list(count=True).count == DEFAULT_TENANT_MACHINES
 
 
 def test_expired_token_mid_test_is_refreshed(
@@ -29,7 +30,7 @@ def test_expired_token_mid_test_is_refreshed(
     """After `clock.advance(3601)` the token is refused with 401 and the client recovers."""
     uipath_client.machines.list()
     uipath_emulator.clock.advance(3601)
-    assert len(uipath_client.machines.list().items) == 10
+    assert len(uipath_client.machines.list().items) == DEFAULT_TENANT_MACHINES
     statuses = [entry.status for entry in uipath_emulator.requests]
     assert statuses == [200, 200, 401, 200, 200]
     assert token_requests(uipath_emulator) == 2
@@ -66,7 +67,7 @@ def test_dropped_connection_is_retried_for_reads(
 
 def test_fresh_world_per_test(uipath_emulator: Emulator) -> None:
     """`uipath_emulator` starts from the default world in every test (no leftovers)."""
-    assert len(uipath_emulator.state()["organizations"][0]["tenants"][0]["machines"]) == 10
+    assert len(uipath_emulator.state()["organizations"][0]["tenants"][0]["machines"]) == DEFAULT_TENANT_MACHINES
     uipath_emulator.load({"version": 1, "organizations": []})
 
 

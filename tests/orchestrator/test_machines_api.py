@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from mock_server import Emulator
 from mock_server.resources import load_schema
-from mock_server.well_known import ORGANIZATION_ID, TENANT_ID
+from mock_server.well_known import DEFAULT_TENANT_MACHINES, ORGANIZATION_ID, TENANT_ID
 from tests.orchestrator.helpers import (
     MACHINES,
     ODATA_CONTENT_TYPE,
@@ -22,6 +22,7 @@ from tests.orchestrator.helpers import (
 
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
 SCHEMA_FIELDS = [name for name in load_schema("machine")["properties"] if name != "UpdateInfo"]
+NEXT_ID = DEFAULT_TENANT_MACHINES + 1
 BULK_DELETE = f"{MACHINES}/UiPath.Server.Configuration.OData.DeleteBulk"
 
 
@@ -39,7 +40,7 @@ def test_list_envelope_keys_context_and_items(http: FlaskClient) -> None:
     assert body["@odata.context"] == (
         f"http://localhost/acme/DefaultTenant/orchestrator_/odata/$metadata#Machines/{MACHINE_TYPE}"
     )
-    assert body["@odata.count"] == len(body["value"]) == 10
+    assert body["@odata.count"] == len(body["value"]) == DEFAULT_TENANT_MACHINES
     for item in body["value"]:
         assert list(item) == SCHEMA_FIELDS
         assert item["@odata.type"] == f"#{MACHINE_TYPE}"
@@ -64,7 +65,7 @@ def test_context_echoes_org_and_tenant_as_written(http: FlaskClient) -> None:
         path = f"/{org}/{tenant}/orchestrator_/odata/Machines"
         body = call(http, "GET", path=path).get_json()
         assert body["@odata.context"].startswith(f"http://localhost/{org}/{tenant}/orchestrator_/")
-        assert body["@odata.count"] == 10
+        assert body["@odata.count"] == DEFAULT_TENANT_MACHINES
 
 
 def test_double_slash_before_odata_is_routed(http: FlaskClient) -> None:
@@ -117,15 +118,15 @@ def test_create_returns_201_location_and_the_secret_once(http: FlaskClient) -> N
     assert response.status_code == 201
     body = response.get_json()
     assert body["@odata.context"].endswith("$metadata#Machines/$entity")
-    assert body["Id"] == 11
+    assert body["Id"] == NEXT_ID
     uuid.UUID(body["Key"])
     assert body["ClientSecret"]
     assert body["Type"] == "Standard"
     assert body["UnattendedSlots"] == 2
     assert response.headers["Location"] == (
-        "http://localhost/acme/DefaultTenant/orchestrator_/odata/Machines(11)"
+        f"http://localhost/acme/DefaultTenant/orchestrator_/odata/Machines({NEXT_ID})"
     )
-    stored = call(http, "GET", path=f"{MACHINES}(11)").get_json()
+    stored = call(http, "GET", path=f"{MACHINES}({NEXT_ID})").get_json()
     assert stored["ClientSecret"] is None
     assert stored["Key"] == body["Key"]
     assert_valid_machine({k: v for k, v in stored.items() if k != "@odata.context"})
@@ -134,7 +135,7 @@ def test_create_returns_201_location_and_the_secret_once(http: FlaskClient) -> N
 def test_read_only_fields_are_ignored_on_create(http: FlaskClient) -> None:
     """Id and Key sent by the client are ignored: the server assigns them."""
     body = call(http, "POST", json={"Name": "X", "Id": 5, "Key": str(uuid.uuid4())}).get_json()
-    assert body["Id"] == 11
+    assert body["Id"] == NEXT_ID
 
 
 def test_ids_increase_and_are_not_reused(http: FlaskClient) -> None:
@@ -148,7 +149,7 @@ def test_ids_increase_and_are_not_reused(http: FlaskClient) -> None:
 def test_duplicate_name_on_create_is_409_1001(http: FlaskClient, name: str) -> None:
     """A name already used in the tenant, in any case, gets 409 errorCode 1001 and no machine."""
     assert_orchestrator_error(call(http, "POST", json={"Name": name}), 409, 1001)
-    assert machine_count(http) == 10
+    assert machine_count(http) == DEFAULT_TENANT_MACHINES
 
 
 def test_same_name_in_another_tenant_is_fine(http: FlaskClient) -> None:
@@ -184,7 +185,7 @@ def test_invalid_body_is_400_naming_the_field(
     """A body breaking MachineDto gets 400 errorCode 1000 naming the field; nothing is stored."""
     message = assert_orchestrator_error(call(http, "POST", json=body), 400, 1000)
     assert field in message
-    assert machine_count(http) == 10
+    assert machine_count(http) == DEFAULT_TENANT_MACHINES
 
 
 @pytest.mark.parametrize("data", [b"{", b"[]", b'"x"', b"\xff", b""])
@@ -254,7 +255,7 @@ def test_bulk_delete(http: FlaskClient) -> None:
     """DeleteBulk removes every listed machine and answers 204."""
     response = call(http, "POST", path=BULK_DELETE, json={"machineIds": [1, 2, 3]})
     assert response.status_code == 204
-    assert machine_count(http) == 7
+    assert machine_count(http) == DEFAULT_TENANT_MACHINES - 3
 
 
 @pytest.mark.parametrize("body", [{"machineIds": []}, {}])
@@ -268,7 +269,7 @@ def test_bulk_delete_with_an_unknown_id_deletes_nothing(http: FlaskClient) -> No
     """DeleteBulk naming a missing id gets 404 and leaves every machine in place."""
     response = call(http, "POST", path=BULK_DELETE, json={"machineIds": [1, 999]})
     assert_orchestrator_error(response, 404, 1002)
-    assert machine_count(http) == 10
+    assert machine_count(http) == DEFAULT_TENANT_MACHINES
 
 
 @pytest.mark.parametrize("body", [{"machineIds": ["1"]}, {"machineIds": 1}, {"ids": [1]}])
@@ -297,7 +298,7 @@ def test_accept_admitting_json_is_served(http: FlaskClient, accept: str) -> None
 
 
 def test_concurrent_creates_lose_nothing() -> None:
-    """8 threads creating 25 machines each end with 200 machines with unique ids and keys."""
+    """8 threads creating 25 machines each add 200 machines with unique ids and keys."""
     emulator = Emulator()
     token = token_for(emulator.app.test_client())
     errors: list[int] = []
@@ -317,5 +318,6 @@ def test_concurrent_creates_lose_nothing() -> None:
     assert not errors
     machines = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
     records = machines.snapshot()
-    assert len(records) == 210
-    assert len({r["Id"] for r in records}) == len({r["Key"] for r in records}) == 210
+    total = DEFAULT_TENANT_MACHINES + 200
+    assert len(records) == total
+    assert len({r["Id"] for r in records}) == len({r["Key"] for r in records}) == total

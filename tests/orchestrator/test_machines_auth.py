@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from mock_server import Emulator
 from mock_server.identity.tokens import SigningKey
-from mock_server.well_known import GLOBEX, READONLY, ROBOTS
+from mock_server.well_known import DEFAULT_TENANT_MACHINES, GLOBEX, READONLY, ROBOTS
 from tests.orchestrator.helpers import (
     MACHINES,
     assert_orchestrator_error,
@@ -159,7 +159,7 @@ def test_readonly_token_cannot_write(
     token = token_for(http, READONLY)
     response = call(http, method, path=path, token=token, json=body)
     assert assert_orchestrator_error(response, 403, 0) == "You are not authorized!"
-    assert call(http, "GET", token=token).get_json()["@odata.count"] == 10
+    assert call(http, "GET", token=token).get_json()["@odata.count"] == DEFAULT_TENANT_MACHINES
 
 
 @pytest.mark.parametrize("path", [MACHINES, f"{MACHINES}(1)"])

@@ -1,0 +1,1 @@
+"""Compatibility tests: UiPath clients written by others, run unchanged against the emulator."""
