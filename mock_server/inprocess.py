@@ -3,7 +3,7 @@
 import io
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import ContextDecorator
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from mock_server.harness import DROP_CONNECTION
+from mock_server.inprocess_httpx import httpx_router
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -35,17 +36,32 @@ def _drop_connection() -> None:
     )
 
 
-def wsgi_environ(request: "PreparedRequest") -> dict[str, Any]:
-    """The WSGI environ a server would build for this `requests` request."""
-    parts = urlsplit(request.url or "")
+def request_body(request: "PreparedRequest") -> bytes:
+    """The body of a prepared `requests` request as bytes."""
     body = request.body or b""
     if isinstance(body, str):
-        body = body.encode("utf-8")
-    elif not isinstance(body, bytes):
-        body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in body)
+        return body.encode("utf-8")
+    if isinstance(body, bytes):
+        return body
+    return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in body)
+
+
+def wsgi_environ(
+    method: str,
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    body: bytes,
+    drop: Callable[[], None],
+) -> dict[str, Any]:
+    """The WSGI environ a server would build for this request.
+
+    `drop` is what an injected "drop the connection" fault calls: it raises the error the
+    calling HTTP library raises for a connection the server closed.
+    """
+    parts = urlsplit(url)
     default_port = "443" if parts.scheme == "https" else "80"
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": (request.method or "GET").upper(),
+        "REQUEST_METHOD": method.upper(),
         "SCRIPT_NAME": "",
         "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
         "QUERY_STRING": parts.query,
@@ -62,9 +78,9 @@ def wsgi_environ(request: "PreparedRequest") -> dict[str, Any]:
         "wsgi.run_once": False,
         "CONTENT_LENGTH": str(len(body)),
         "HTTP_HOST": parts.netloc,
-        DROP_CONNECTION: _drop_connection,
+        DROP_CONNECTION: drop,
     }
-    for name, value in request.headers.items():
+    for name, value in headers:
         key = name.upper().replace("-", "_")
         if key not in _UNPREFIXED:
             key = f"HTTP_{key}"
@@ -127,19 +143,28 @@ class _EmulatorRoute(responses.CallbackResponse):
 class Interceptor(ContextDecorator):
     """Routes `requests` calls under the given base URLs into an emulator, through `responses`.
 
-    Requests to any other URL pass through untouched: to the real network, or to a `responses`
-    mock that was already active when this one started (so a test's own stubs for other hosts
-    keep working). A `responses` mock started inside this block answers first and refuses
-    unknown URLs, as `responses` always does: `register(that_mock)` adds the emulator to it.
+    When `respx` is installed, `httpx` calls (UiPath's own SDK uses httpx) are routed the
+    same way. Requests to any other URL pass through untouched: to the real network, or to a
+    `responses` mock that was already active when this one started (so a test's own stubs for
+    other hosts keep working). A `responses` mock started inside this block answers first and
+    refuses unknown URLs, as `responses` always does: `register(that_mock)` adds the emulator.
     """
 
     def __init__(self, emulator: "Emulator", base_urls: tuple[str, ...]) -> None:
         self.emulator = emulator
         self.base_urls = tuple(url.rstrip("/") for url in base_urls)
         self._mock: responses.RequestsMock | None = None
+        self._httpx: Any = None
 
     def _answer(self, request: "PreparedRequest") -> tuple[int, list[tuple[str, str]], bytes]:
-        return call_wsgi(self.emulator.app, wsgi_environ(request))
+        environ = wsgi_environ(
+            request.method or "GET",
+            request.url or "",
+            request.headers.items(),
+            request_body(request),
+            _drop_connection,
+        )
+        return call_wsgi(self.emulator.app, environ)
 
     def register(self, mock: responses.RequestsMock) -> None:
         """Make `mock` (e.g. a test's own, started inside this block) answer as the emulator."""
@@ -157,9 +182,15 @@ class Interceptor(ContextDecorator):
         mock.add_passthru(re.compile(".*"))
         mock.start()
         self._mock = mock
+        self._httpx = httpx_router(self.emulator.app, self.base_urls)
+        if self._httpx is not None:
+            self._httpx.start()
 
     def stop(self) -> None:
         """Stop intercepting."""
+        if self._httpx is not None:
+            self._httpx.stop()
+            self._httpx = None
         if self._mock is not None:
             self._mock.stop()
             self._mock.reset()

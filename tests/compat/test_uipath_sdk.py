@@ -2,9 +2,11 @@
 
 The SDK's own client-credentials entry points (`UiPath(client_id=..., client_secret=...)`,
 `uipath auth --client-id`) always post to https://cloud.uipath.com/identity_/connect/token,
-whatever `UIPATH_URL` says, so they cannot reach a local emulator. These tests take the token
-with the SDK's `IdentityService` pointed at the emulator (the same org-less request), then use
-the SDK as documented for a given token: `UIPATH_URL` + `UIPATH_ACCESS_TOKEN`.
+whatever `UIPATH_URL` says, so they reach an emulator server only through a token taken
+separately: these tests take it with the SDK's `IdentityService` pointed at the emulator (the
+same org-less request), then use the SDK as documented for a given token (`UIPATH_URL` +
+`UIPATH_ACCESS_TOKEN`). In-process, `intercept()` routes the SDK's httpx calls to
+https://cloud.uipath.com into the emulator, so its own login works unchanged.
 """
 
 import asyncio
@@ -18,6 +20,7 @@ from uipath.platform.common import ApiClient
 from uipath.platform.errors import EnrichedException
 from uipath.platform.identity import IdentityService
 
+from mock_server import Emulator
 from mock_server.server import EmulatorServer
 from mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
 
@@ -148,3 +151,18 @@ def test_bad_token_is_401_with_orchestrator_body(uipath_server: EmulatorServer) 
     assert raised.value.status_code == 401
     assert raised.value.error_info is not None
     assert raised.value.error_info.message == "You are not authenticated!"
+
+
+def test_sdk_client_credentials_login_in_process(uipath_emulator: Emulator) -> None:
+    """In-process (httpx through respx), the SDK's own client-credentials login and calls work."""
+    sdk = UiPath(
+        base_url=f"https://cloud.uipath.com/{ORGANIZATION}/{TENANT}",
+        client_id=FULL.client_id,
+        client_secret=str(FULL.client_secret),
+        scope="OR.Machines.Read",
+    )
+    response = sdk.api_client.request("GET", MACHINES, params={"$top": "2"})
+    assert response.status_code == 200
+    assert len(response.json()["value"]) == 2
+    token_calls = [e for e in uipath_emulator.requests if e.path == "/identity_/connect/token"]
+    assert [e.status for e in token_calls] == [200]

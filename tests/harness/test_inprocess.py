@@ -2,6 +2,7 @@
 
 import re
 
+import httpx
 import pytest
 import requests
 import responses
@@ -154,3 +155,29 @@ def test_dropped_connection_over_http_is_a_connection_error(uipath_server: Emula
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{uipath_server.base_url}{MACHINES_PATH}", timeout=10)
     assert requests.get(f"{uipath_server.base_url}{MACHINES_PATH}", timeout=10).status_code == 401
+
+
+def test_httpx_is_intercepted_too() -> None:
+    """httpx calls (UiPath's SDK uses httpx) under the base URL reach the emulator in-process."""
+    emulator = Emulator()
+    form = {**FORM, "client_secret": str(FULL.client_secret)}
+    with emulator.intercept():
+        response = httpx.post(f"{CLOUD}/{ORGANIZATION}/identity_/connect/token", data=form)
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
+    assert len(emulator.requests) == 1
+
+
+def test_httpx_drop_is_a_transport_error() -> None:
+    """A `drop` fault surfaces in httpx as a transport error, as a closed connection would."""
+    emulator = Emulator()
+    emulator.faults.add(path="Machines", drop=True)
+    with emulator.intercept(), pytest.raises(httpx.TransportError):
+        httpx.get(f"{CLOUD}{MACHINES_PATH}")
+
+
+def test_httpx_other_urls_pass_through(uipath_server: EmulatorServer) -> None:
+    """httpx calls to other URLs go out for real (here, to a loopback server)."""
+    with Emulator().intercept():
+        response = httpx.get(f"{uipath_server.base_url}/_emulator/health")
+    assert response.json() == {"status": "ok"}
