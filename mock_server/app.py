@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from mock_server.control.dashboard import dashboard_blueprint
 from mock_server.control.routes import ControlError, control_blueprint, control_error_response
 from mock_server.errors import ApiError
 from mock_server.harness import HarnessMiddleware
 from mock_server.http import json_response, new_trace_id
 from mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from mock_server.identity.routes import identity_blueprint, oauth_error_response
+from mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
 from mock_server.orchestrator.routes import orchestrator_blueprint
 
 if TYPE_CHECKING:
@@ -75,12 +77,16 @@ def _unexpected_error_response(error: Exception) -> Response:
 
 def create_app(emulator: "Emulator") -> Flask:
     """A Flask app serving `emulator`; server mode and in-process mode both use it."""
-    app = Flask("mock_server")
+    app = Flask("mock_server", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it
     app.register_blueprint(identity_blueprint(emulator))
     app.register_blueprint(orchestrator_blueprint(emulator))
-    app.register_blueprint(control_blueprint(emulator))
+    app.register_blueprint(swagger_blueprint(emulator))
+    control = control_blueprint(emulator)  # nested blueprints are behind the control guard
+    control.register_blueprint(dashboard_blueprint(emulator))
+    control.register_blueprint(openapi_blueprint(emulator))
+    app.register_blueprint(control)
     app.register_error_handler(ControlError, control_error_response)
     app.register_error_handler(OAuthError, oauth_error_response)
     app.register_error_handler(ApiError, api_error_response)

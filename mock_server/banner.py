@@ -3,8 +3,8 @@
 from mock_server.world import World
 
 
-def start_banner(base_url: str, world: World) -> str:
-    """The start-up text: base URL, each organization's apps and tenants, ready-to-paste curl."""
+def start_banner(base_url: str, world: World, *, control_enabled: bool = True) -> str:
+    """The start-up text: base URL, apps and tenants, ready-to-paste curl, pages to open."""
     lines = [f"uipath-mock: UiPath Automation Cloud emulator listening on {base_url}", ""]
     for org in world.organizations:
         tenants = ", ".join(tenant.name for tenant in org.tenants)
@@ -18,6 +18,12 @@ def start_banner(base_url: str, world: World) -> str:
     example = _example(base_url, world)
     if example:
         lines += ["", *example]
+    for org in world.organizations[:1]:
+        for tenant in org.tenants[:1]:
+            swagger = f"{base_url}/{org.name}/{tenant.name}/orchestrator_/swagger/index.html"
+            lines += ["", f"Swagger UI: {swagger}"]
+    if control_enabled:
+        lines.append(f"Dashboard:  {base_url}/_emulator/")
     lines += ["", "Press Ctrl-C to stop."]
     return "\n".join(lines)
 

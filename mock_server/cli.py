@@ -125,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    print(start_banner(server.base_url, emulator.world), flush=True)
+    banner = start_banner(server.base_url, emulator.world, control_enabled=control_enabled)
+    print(banner, flush=True)
     if not control_enabled:
         print("uipath-mock: control plane /_emulator/ is off", flush=True)
     try:

@@ -1,7 +1,6 @@
 """`Emulator`: one emulated cloud (world, clock, key, faults, journal) and the app serving it."""
 
 import copy
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -15,6 +14,7 @@ from mock_server.app import create_app
 from mock_server.clock import Clock
 from mock_server.control.faults import FaultList
 from mock_server.control.journal import RequestJournal
+from mock_server.http import JSONBodyError, parse_json_body
 from mock_server.identity.tokens import ORCHESTRATOR_AUDIENCE, SigningKey, process_signing_key
 from mock_server.identity.verification import TokenVerifier
 from mock_server.persistence import StateFile
@@ -41,14 +41,13 @@ def read_world_document(path: str | Path) -> dict[str, Any]:
     """The parsed JSON of a world or state file; `WorldError` naming the file if unreadable."""
     path = Path(path)
     try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise WorldError(f"{path}: cannot read world file: {error}") from None
-    except json.JSONDecodeError as error:
-        raise WorldError(
-            f"{path}: not valid JSON (truncated or corrupt?): {error.msg} at line "
-            f"{error.lineno} column {error.colno}"
-        ) from None
+    try:
+        document: dict[str, Any] = parse_json_body(data, "the file")
+    except JSONBodyError as error:
+        raise WorldError(f"{path}: {error} (truncated or corrupt?)") from None
     return document
 
 

@@ -13,6 +13,31 @@ def dump_json(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class JSONBodyError(ValueError):
+    """A request body that is not usable JSON; the message says why, for a 400."""
+
+
+def parse_json_body(body: bytes, what: str = "The request body") -> Any:
+    """`body` parsed as UTF-8 JSON that can be written back out (no lone surrogates)."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise JSONBodyError(f"{what} is not valid UTF-8.") from None
+    except json.JSONDecodeError as error:
+        raise JSONBodyError(
+            f"{what} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise JSONBodyError(f"{what} is nested too deeply.") from None
+    try:
+        dump_json(value)
+    except UnicodeEncodeError:
+        raise JSONBodyError(f"{what} has a string with a lone UTF-16 surrogate.") from None
+    except RecursionError:
+        raise JSONBodyError(f"{what} is nested too deeply.") from None
+    return value
+
+
 def json_response(
     payload: Any,
     status: int = 200,

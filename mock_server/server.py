@@ -96,8 +96,13 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
+        """Stop serving: close the listening socket and every open client connection."""
         self._server.close()
+        # waitress's loop runs until its socket map is empty, and an idle keep-alive client
+        # (a requests.Session, a browser) would hold it open for the channel timeout; waitress
+        # has no public call for this, so its channels are closed through the map it serves.
+        for channel in list(getattr(self._server, "_map", {}).values()):
+            channel.close()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None

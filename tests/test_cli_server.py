@@ -153,7 +153,7 @@ def test_banner_curl_commands_work_as_pasted(
 def test_guide_token_request_with_raw_spaces_then_machines(
     server: EmulatorProcess, session: requests.Session
 ) -> None:
-    """The guide's token body (raw spaces in scope) gets the 4 fields; its token lists every machine."""
+    """The guide's token body (raw spaces in scope) gets 4 fields; its token lists the machines."""
     body = (
         f"grant_type=client_credentials&client_id={FULL.client_id}"
         f"&client_secret={FULL.client_secret}&scope=OR.Machines OR.Machines.Read"

@@ -93,7 +93,7 @@ def test_truncated_state_file_fails_the_start(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout
     lines = stderr_lines(result.stderr)
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"uipath-mock: error: {state}: not valid JSON")
+    assert lines[0].startswith(f"uipath-mock: error: {state}: the file is not valid JSON")
     assert "truncated" in lines[0]
     assert "Traceback" not in result.stderr
     assert "listening on" not in result.stdout

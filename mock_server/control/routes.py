@@ -1,19 +1,20 @@
 """The control plane under `/_emulator/`: health, reset, state, clock, faults, request journal."""
 
 import hmac
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 
 from mock_server.control.faults import FaultSpecError, fault_from_spec
-from mock_server.http import json_response
+from mock_server.http import JSONBodyError, json_response, parse_json_body
 from mock_server.world import WorldError
 
 if TYPE_CHECKING:
     from mock_server.emulator import Emulator
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _CLOCK_ACTIONS = ("advance_seconds", "freeze", "unfreeze", "set", "reset")
 
 
@@ -31,11 +32,15 @@ def control_error_response(error: ControlError) -> Response:
     return json_response({"message": error.message}, error.status)
 
 
+def _host_of(origin: str) -> str:
+    return urlsplit(origin).netloc
+
+
 def _json_body() -> Any:
     try:
-        return json.loads(request.get_data(cache=False).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise ControlError(f"the body is not valid JSON: {error}") from None
+        return parse_json_body(request.get_data(cache=False))
+    except JSONBodyError as error:
+        raise ControlError(str(error)) from None
 
 
 def clock_document(emulator: "Emulator") -> dict[str, Any]:
@@ -88,6 +93,11 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
             sent = request.headers.get("Authorization", "")
             if not hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
                 raise ControlError("The control plane needs 'Authorization: Bearer <token>'.", 401)
+        origin = request.headers.get("Origin")
+        if request.method not in _SAFE_METHODS and origin and _host_of(origin) != request.host:
+            # A browser names the page that sent a cross-site request: without this, any web
+            # page the developer opens could reset the emulator or change its clock and faults.
+            raise ControlError(f"Cross-site control requests are refused (Origin {origin}).", 403)
         return None
 
     @blueprint.get("/health")

@@ -1,13 +1,15 @@
 """Validation of machine request bodies against the 20.0 MachineDto (our machine JSON Schema)."""
 
-import json
+import re
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 import jsonschema
 
 from mock_server.errors import ApiError
+from mock_server.http import JSONBodyError, parse_json_body
 from mock_server.resources import load_schema
 from mock_server.world.loader import json_path
 
@@ -33,24 +35,32 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message, INVALID_REQUEST_CODE)
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    """RFC 3339 `date-time` (what the schema's `format` means), with a real date and time."""
+    if not isinstance(value, str):
+        return True
+    if _RFC3339.fullmatch(value) is None:
+        return False
+    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    return True
+
+
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(load_schema("machine"))
+    return jsonschema.Draft202012Validator(load_schema("machine"), format_checker=_FORMATS)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
     """The request body as a JSON object; 400 naming the problem otherwise."""
     try:
-        value = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise bad_request("The request body is not valid UTF-8.") from None
-    except json.JSONDecodeError as error:
-        raise bad_request(
-            f"The request body is not valid JSON: {error.msg} at line {error.lineno} "
-            f"column {error.colno}."
-        ) from None
-    except RecursionError:
-        raise bad_request("The request body is nested too deeply.") from None
+        value = parse_json_body(body)
+    except JSONBodyError as error:
+        raise bad_request(str(error)) from None
     if not isinstance(value, dict):
         raise bad_request("The request body must be a JSON object describing a machine.")
     return value

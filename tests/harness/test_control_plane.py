@@ -221,3 +221,17 @@ def test_bad_json_body_is_400(http: FlaskClient) -> None:
     response = http.post("/_emulator/faults", data=b"{", content_type="application/json")
     assert response.status_code == 400
     assert "not valid JSON" in response.get_json()["message"]
+
+
+def test_cross_site_control_requests_are_refused(emulator: Emulator, http: FlaskClient) -> None:
+    """A POST whose Origin is another site is refused with 403, and nothing changes."""
+    call(http, "DELETE", path=f"{MACHINES}(1)")
+    response = http.post("/_emulator/reset", headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert call(http, "GET", path=f"{MACHINES}(1)").status_code == 404
+
+
+def test_same_origin_control_requests_are_allowed(http: FlaskClient) -> None:
+    """The dashboard's own requests (Origin = the emulator's host) are accepted."""
+    response = http.post("/_emulator/reset", headers={"Origin": "http://localhost"})
+    assert response.status_code == 200

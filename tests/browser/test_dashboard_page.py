@@ -1,0 +1,96 @@
+"""The dashboard's server side (no browser needed): content, masking, headers, access rules."""
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from mock_server import Emulator
+from mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
+from tests.orchestrator.helpers import MACHINES, call
+
+DASHBOARD = "/_emulator/"
+
+
+def page_text(
+    http: FlaskClient, url: str = DASHBOARD, headers: dict[str, str] | None = None
+) -> str:
+    """The dashboard's HTML, asserting a 200."""
+    response = http.get(url, headers=headers or {})
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_dashboard_shows_world_with_secrets_masked(emulator: Emulator, http: FlaskClient) -> None:
+    """Organizations, apps, tenants and machines are listed, and no app secret appears."""
+    page = page_text(http)
+    state = emulator.state()
+    for organization in state["organizations"]:
+        assert organization["name"] in page
+        for app in organization["apps"]:
+            assert app["client_id"] in page
+            if app["client_secret"] is not None:
+                assert app["client_secret"] not in page
+        for tenant in organization["tenants"]:
+            assert f"/{organization['name']}/{tenant['name']}/orchestrator_/swagger/" in page
+            for machine in tenant["machines"]:
+                assert f"<td>{machine['Name']}</td>".replace("'", "&#39;") in page
+    assert SECRET_MASK in page
+
+
+def test_dashboard_lists_latest_requests_newest_first(http: FlaskClient) -> None:
+    """The journal is shown newest first, at most `REQUESTS_SHOWN` entries, tokens redacted."""
+    call(http, "GET", path=f"{MACHINES}(1)")
+    for _ in range(REQUESTS_SHOWN):
+        call(http, "GET", path=f"{MACHINES}(2)", token="not-a-token")
+    page = page_text(http)
+    assert f"{MACHINES}(1)" not in page  # pushed out by the newer ones
+    rows = re.findall(r"<tr><td class=\"mono\">[^<]+</td><td>GET</td>", page)
+    assert len(rows) == REQUESTS_SHOWN
+    assert "not-a-token" not in page
+    assert "Bearer ***" in page
+
+
+def test_dashboard_escapes_world_text(emulator: Emulator, http: FlaskClient) -> None:
+    """A machine name with markup is shown as text, not interpreted as HTML."""
+    assert call(http, "POST", json={"Name": "<script>alert(1)</script>"}).status_code == 201
+    page = page_text(http)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_dashboard_script_runs_under_a_nonce_only_policy(http: FlaskClient) -> None:
+    """The page forbids framing and any script but its own, whose nonce the policy names."""
+    response = http.get(DASHBOARD)
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"script-src 'nonce-([^']+)'", policy)
+    assert nonce is not None
+    assert f'<script nonce="{nonce.group(1)}">' in response.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_dashboard_needs_the_control_token() -> None:
+    """With a control token the page needs it, as the header or once as `?token=`."""
+    http = Emulator(control_token="s3cret").app.test_client()
+    assert http.get(DASHBOARD).status_code == 401
+    assert http.get(f"{DASHBOARD}?token=wrong").status_code == 401
+    page_text(http, f"{DASHBOARD}?token=s3cret")
+    page_text(http, headers={"Authorization": "Bearer s3cret"})
+
+
+@pytest.mark.parametrize("path", ["state", "requests", "clock", "faults", "openapi.json"])
+def test_query_token_opens_only_the_page(path: str) -> None:
+    """`?token=` is accepted by the dashboard page alone; the JSON routes need the header."""
+    http = Emulator(control_token="s3cret").app.test_client()
+    assert http.get(f"/_emulator/{path}?token=s3cret").status_code == 401
+
+
+def test_dashboard_is_off_with_the_control_plane() -> None:
+    """With the control plane turned off, the dashboard is a 404 like the rest of it."""
+    http = Emulator(control_enabled=False).app.test_client()
+    response = http.get(DASHBOARD)
+    assert response.status_code == 404
+    assert response.get_json() == {"message": "The control plane is turned off."}

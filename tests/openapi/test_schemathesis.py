@@ -1,0 +1,178 @@
+"""Schemathesis against the served document, in-process: no 5xx, responses and statuses conform.
+
+The schema is loaded from the emulator's own `swagger.json` through its WSGI app (no socket).
+Machines calls carry a real token of the well-known `full` app. Every operation gets a bounded
+number of generated examples (`MAX_EXAMPLES`), which keeps the whole run to a few seconds.
+
+The examples are derandomized, so a run is repeatable and CI does not fail at random. To explore
+new inputs, run with `FUZZ_RANDOM=1` (and more examples with `FUZZ_MAX_EXAMPLES=500`). The two
+regression tests at the end pin what such runs found.
+"""
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from mock_server import Emulator
+from mock_server.well_known import FULL, ORGANIZATION
+from tests.openapi.helpers import SWAGGER_JSON
+from tests.orchestrator.helpers import MACHINES, call, token_for
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "50"))
+DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
+
+_EMULATOR = Emulator()
+schema = schemathesis.openapi.from_wsgi(SWAGGER_JSON, _EMULATOR.app)
+
+
+@pytest.fixture(scope="module")
+def access_token() -> str:
+    """A token of the well-known `full` app, issued by the emulator under test."""
+    return token_for(_EMULATOR.app.test_client())
+
+
+def call_and_check(case: schemathesis.Case[Any], token: str) -> Any:
+    """Send the case to its operation's own server (Identity paths have one) and run CHECKS."""
+    # Schemathesis's WSGI transport ignores path-level `servers` unless the base URL is passed.
+    return case.call_and_validate(
+        base_url=case.operation.base_url,
+        headers={"Authorization": f"Bearer {token}"},
+        checks=CHECKS,
+    )
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=DERANDOMIZE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_generated_requests_get_documented_answers(
+    case: schemathesis.Case[Any], access_token: str
+) -> None:
+    """Generated requests never get a 5xx, an undocumented status or a body off the schema."""
+    call_and_check(case, access_token)
+
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+CREDENTIALS = {
+    "grant_type": "client_credentials",
+    "client_id": FULL.client_id,
+    "client_secret": FULL.client_secret,
+}
+IN_ORG = {"organization": ORGANIZATION}
+MACHINE_1 = {"key": 1}
+SUCCESSES = [
+    pytest.param(
+        "/identity_/connect/token",
+        "POST",
+        {"body": CREDENTIALS, "media_type": FORM},
+        200,
+        id="token",
+    ),
+    pytest.param(
+        "/{organization}/identity_/connect/token",
+        "POST",
+        {"body": CREDENTIALS, "media_type": FORM, "path_parameters": IN_ORG},
+        200,
+        id="token-in-organization",
+    ),
+    pytest.param(
+        "/{organization}/identity_/.well-known/openid-configuration",
+        "GET",
+        {"path_parameters": IN_ORG},
+        200,
+        id="discovery",
+    ),
+    pytest.param(
+        "/{organization}/identity_/.well-known/openid-configuration/jwks",
+        "GET",
+        {"path_parameters": IN_ORG},
+        200,
+        id="jwks",
+    ),
+    pytest.param(
+        "/odata/Machines",
+        "GET",
+        {"query": {"$select": "Id,Name", "$top": 2}},
+        200,
+        id="list-selected",
+    ),
+    pytest.param(
+        "/odata/Machines",
+        "POST",
+        {"body": {"Name": "ST-NEW", "Tags": [{"Name": "a"}]}, "media_type": JSON},
+        201,
+        id="create",
+    ),
+    pytest.param("/odata/Machines({key})", "GET", {"path_parameters": MACHINE_1}, 200, id="get"),
+    pytest.param(
+        "/odata/Machines({key})",
+        "PUT",
+        {"path_parameters": MACHINE_1, "body": {"Name": "ST-PUT"}, "media_type": JSON},
+        200,
+        id="replace",
+    ),
+    pytest.param(
+        "/odata/Machines({key})",
+        "PATCH",
+        {"path_parameters": MACHINE_1, "body": {"Description": "x"}, "media_type": JSON},
+        200,
+        id="patch",
+    ),
+    pytest.param(
+        "/odata/Machines({key})",
+        "DELETE",
+        {"path_parameters": MACHINE_1},
+        204,
+        id="delete",
+    ),
+    pytest.param(
+        "/odata/Machines/UiPath.Server.Configuration.OData.DeleteBulk",
+        "POST",
+        {"body": {"machineIds": [2, 3]}, "media_type": JSON},
+        204,
+        id="delete-bulk",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "method", "data", "status"), SUCCESSES)
+def test_success_answers_conform(
+    emulator: Emulator,
+    http: FlaskClient,
+    path: str,
+    method: str,
+    data: dict[str, Any],
+    status: int,
+) -> None:
+    """A success answer that random input rarely reaches (token, CRUD, $select) conforms too."""
+    operation = schemathesis.openapi.from_wsgi(SWAGGER_JSON, emulator.app)[path][method]
+    response = call_and_check(operation.Case(**data), token_for(http))
+    assert response.status_code == status, response.text
+
+
+def test_machine_body_with_a_non_date_time_is_refused(http: FlaskClient) -> None:
+    """A `nextExecutionTime` that is not a date-time gets 400 instead of being stored and served."""
+    body = {"MaintenanceWindow": {"nextExecutionTime": "not-a-date"}}
+    assert call(http, "PATCH", path=f"{MACHINES}(1)", json=body).status_code == 400
+
+
+def test_machine_body_with_a_lone_surrogate_is_refused(http: FlaskClient) -> None:
+    """A machine name holding an escaped lone surrogate gets 400 and leaves the list working."""
+    body = b'{"Name": "agent-\\ud800"}'
+    headers = {"Content-Type": "application/json"}
+    assert call(http, "POST", data=body, headers=headers).status_code == 400
+    assert call(http, "GET").status_code == 200
