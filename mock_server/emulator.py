@@ -34,7 +34,10 @@ WorldSource = str | Path | Mapping[str, Any] | None
 
 @cache
 def _default_world_document() -> dict[str, Any]:
-    return read_world_document(default_world_path())
+    """The packaged default world, checked once per process."""
+    document = read_world_document(default_world_path())
+    load_world(document)
+    return document
 
 
 def read_world_document(path: str | Path) -> dict[str, Any]:
@@ -88,7 +91,7 @@ class Emulator:
             source = self._state_file.path
         document = _world_document(source)
         try:
-            self.world: World = load_world(document)
+            self.world: World = load_world(document, checked=source is None)
         except WorldError as error:
             if isinstance(source, str | Path):
                 raise WorldError(f"{source}: {error}") from None
@@ -124,7 +127,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Back to the world loaded at start; clock, faults and journal cleared."""
-        self.world = load_world(copy.deepcopy(self._initial_document))
+        self.world = load_world(copy.deepcopy(self._initial_document), checked=True)
         self._generation += 1
         self.clock.reset()
         self.faults.clear()

@@ -105,10 +105,10 @@ class HarnessMiddleware:
     ) -> None:
         self._emulator.requests.record(
             JournalEntry(
-                time=self._emulator.clock.now_datetime().isoformat(timespec="milliseconds"),
+                timestamp=self._emulator.clock.now(),
                 method=method,
                 path=path,
-                query=redact_query(environ.get("QUERY_STRING", "")),
+                query_string=redact_query(environ.get("QUERY_STRING", "")),
                 authorization=redact_authorization(environ.get("HTTP_AUTHORIZATION")),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),

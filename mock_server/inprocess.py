@@ -3,9 +3,11 @@
 import io
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from contextlib import ContextDecorator
 from email.utils import formatdate
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -15,6 +17,7 @@ from requests.adapters import HTTPAdapter
 
 from mock_server.harness import DROP_CONNECTION
 from mock_server.inprocess_httpx import httpx_router
+from mock_server.serving import SERVER_HEADER
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -23,8 +26,6 @@ if TYPE_CHECKING:
 
     from mock_server.emulator import Emulator
 
-SERVER_HEADER = "uipath-mock"
-"""The `Server` header both modes send (waitress's `ident`), so their headers are the same."""
 
 _UNPREFIXED = {"CONTENT_TYPE", "CONTENT_LENGTH"}
 
@@ -109,17 +110,25 @@ def call_wsgi(
     return int(status[:3]), as_served(headers), body
 
 
+@lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    return formatdate(second, usegmt=True)
+
+
+@cache
+def _served_name(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
 def as_served(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The headers as waitress writes them in server mode, so both modes answer alike.
 
     Names capitalised per segment (`Odata-Version`), `Date` and `Server` added, a
     `Connection: close` where there is no `Content-Length`, sorted by name.
     """
-    served = [
-        ("-".join(part.capitalize() for part in name.split("-")), value) for name, value in headers
-    ]
+    served = [(_served_name(name), value) for name, value in headers]
     names = {name for name, _ in served}
-    served += [("Date", formatdate(usegmt=True)), ("Server", SERVER_HEADER)]
+    served += [("Date", _http_date(int(time.time()))), ("Server", SERVER_HEADER)]
     if "Content-Length" not in names and "Connection" not in names:
         served.append(("Connection", "close"))
     return sorted(served, key=lambda header: header[0])

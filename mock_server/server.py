@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from waitress.server import create_server
 
 from mock_server.harness import DROP_CONNECTION
-from mock_server.inprocess import SERVER_HEADER
+from mock_server.serving import SERVER_HEADER
 
 if TYPE_CHECKING:
     from mock_server.emulator import Emulator

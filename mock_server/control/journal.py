@@ -3,9 +3,10 @@
 import threading
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 REDACTED = "***"
 SECRET_PARAMETERS = frozenset(
@@ -15,26 +16,55 @@ SECRET_PARAMETERS = frozenset(
 
 @dataclass(frozen=True)
 class JournalEntry:
-    """One request: when, what, who asked (scheme only), and the answer's status and duration."""
+    """One request: when, what, who asked (scheme only), and the answer's status and duration.
 
-    time: str
+    Secrets are redacted when the entry is made; the readable forms (`time`, `query`) are
+    built when asked for, so recording costs the request almost nothing.
+    """
+
+    timestamp: float
     method: str
     path: str
-    query: dict[str, str]
+    query_string: str
     authorization: str | None
     status: int
     duration_ms: float
     fault: bool
 
+    @property
+    def time(self) -> str:
+        """When the request arrived, in emulator time, RFC 3339."""
+        moment = datetime.fromtimestamp(self.timestamp, tz=UTC)
+        return moment.isoformat(timespec="milliseconds")
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters (secret ones already redacted)."""
+        return dict(parse_qsl(self.query_string, keep_blank_values=True))
+
     def as_dict(self) -> dict[str, Any]:
         """The entry as the control plane shows it."""
-        return asdict(self)
+        return {
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "authorization": self.authorization,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "fault": self.fault,
+        }
 
 
-def redact_query(query_string: str) -> dict[str, str]:
-    """The query parameters, with the value of any secret-bearing one replaced."""
+def redact_query(query_string: str) -> str:
+    """The query string with the value of any secret-bearing parameter replaced."""
+    lowered = query_string.lower()
+    if not any(name in lowered for name in SECRET_PARAMETERS):
+        return query_string
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    return {name: REDACTED if name.lower() in SECRET_PARAMETERS else value for name, value in pairs}
+    return urlencode(
+        [(name, REDACTED if name.lower() in SECRET_PARAMETERS else value) for name, value in pairs]
+    )
 
 
 def redact_authorization(value: str | None) -> str | None:

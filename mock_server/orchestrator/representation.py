@@ -18,9 +18,12 @@ _STATIC_HEADERS = {
 }
 
 
-def response_headers() -> dict[str, str]:
+_STATIC_HEADER_LIST = list(_STATIC_HEADERS.items())
+
+
+def response_headers() -> list[tuple[str, str]]:
     """Headers Orchestrator sends on every answer, with a fresh `X-Correlation-Id`."""
-    return {**_STATIC_HEADERS, "X-Correlation-Id": str(uuid.uuid4())}
+    return [*_STATIC_HEADER_LIST, ("X-Correlation-Id", str(uuid.uuid4()))]
 
 
 def service_root(host_url: str, organization: str, tenant: str) -> str:

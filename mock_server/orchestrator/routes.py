@@ -35,6 +35,7 @@ ITEM_NOT_FOUND = 1002
 _PREFIX = "/<organization>/<tenant>/orchestrator_/odata"
 _KEY = re.compile(r"^(-?\d{1,19})L?$")
 _JSON_FORMATS = frozenset({"json", "application/json"})
+_ACCEPTS_JSON = frozenset({"*/*", "application/json", "application/json, */*"})
 _BULK_DELETE = "UiPath.Server.Configuration.OData.DeleteBulk"
 
 
@@ -51,8 +52,10 @@ def _check_accept() -> None:
     wanted = request.args.get("$format")
     if wanted is not None and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
         raise ApiError(406, f"The format '{wanted}' is not supported; only JSON is.")
-    accept = request.accept_mimetypes
-    if request.headers.get("Accept") and not accept.best_match(["application/json"]):
+    accept = request.headers.get("Accept")
+    if not accept or accept in _ACCEPTS_JSON:
+        return
+    if not request.accept_mimetypes.best_match(["application/json"]):
         raise ApiError(406, "The Accept header admits no JSON media type; only JSON is served.")
 
 
@@ -79,7 +82,10 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
         return found
 
     def root(organization: str, tenant: str) -> str:
-        return service_root(request.host_url, organization, tenant)
+        environ = request.environ
+        host = environ.get("HTTP_HOST")
+        base = f"{environ['wsgi.url_scheme']}://{host}" if host else request.host_url
+        return service_root(base, organization, tenant)
 
     def entity_response(
         body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
@@ -102,7 +108,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.after_request
     def orchestrator_headers(response: Response) -> Response:
-        response.headers.update(response_headers())
+        response.headers.extend(response_headers())
         return response
 
     @blueprint.get(f"{_PREFIX}/Machines")

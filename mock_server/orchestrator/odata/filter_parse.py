@@ -15,8 +15,11 @@ odata-query's SLY lexer differs from ODL's; its token stream is repaired before 
 Every failure of the library, including `RecursionError` on deep paths, becomes `ODataQueryError`.
 """
 
+import importlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from odata_query import ast
@@ -26,7 +29,6 @@ from odata_query.exceptions import (
     TokenizingException,
     UnknownFunctionException,
 )
-from odata_query.grammar import ODataLexer, ODataParser
 from sly.lex import Token
 
 from mock_server.orchestrator.odata.errors import ODataQueryError, invalid
@@ -88,7 +90,7 @@ def parse_filter(text: str) -> ast._Node:
     """The AST of a `$filter` expression, within ASP.NET OData's node-count and any/all limits."""
     try:
         tokens = _tokens(text)
-        tree: ast._Node = ODataParser().parse(iter(tokens))
+        tree: ast._Node = _grammar().ODataParser().parse(iter(tokens))
     except ODataQueryError:
         raise
     except TokenizingException as error:
@@ -119,8 +121,14 @@ def _syntax_error(text: str, position: int) -> ODataQueryError:
     return invalid(f"Syntax error at position {position} in '{text}'.", OPTION)
 
 
+@cache
+def _grammar() -> ModuleType:
+    """odata-query's grammar, imported on the first `$filter`: building it takes ~35 ms."""
+    return importlib.import_module("odata_query.grammar")
+
+
 def _tokens(text: str) -> list[Token]:
-    lexed = list(ODataLexer().tokenize(text))
+    lexed = list(_grammar().ODataLexer().tokenize(text))
     toks: list[_Tok] = []
     for index, token in enumerate(lexed):
         end = lexed[index + 1].index if index + 1 < len(lexed) else len(text)
