@@ -1,8 +1,10 @@
 """How machines are written on the wire: OData context URLs, type annotations, headers."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from mock_server.http import dump_json
 
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
 TYPE_ANNOTATION = {"@odata.type": f"#{MACHINE_TYPE}"}
@@ -46,3 +48,40 @@ def entity_context(root: str, select_suffix: str | None) -> str:
 def machine_item(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A machine as an item of a response: the type annotation first, then its members."""
     return {**TYPE_ANNOTATION, **fields}
+
+
+def collection_body(context: str, count: int, items: Iterable[bytes]) -> bytes:
+    """The list envelope's JSON from already serialised items, keys in Orchestrator's order."""
+    return b"".join(
+        (
+            b'{"@odata.context":',
+            dump_json(context),
+            b',"@odata.count":',
+            str(count).encode("ascii"),
+            b',"value":[',
+            b",".join(items),
+            b"]}",
+        )
+    )
+
+
+class ItemBytes:
+    """Serialised list items, kept per stored record (a stored record never changes).
+
+    Keyed by the record's identity, holding the record itself so that the key cannot be
+    reused by another object while the entry lives; cleared whole when it reaches `limit`.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._entries: dict[int, tuple[Mapping[str, Any], bytes]] = {}
+        self._limit = limit
+
+    def __call__(self, record: Mapping[str, Any]) -> bytes:
+        entry = self._entries.get(id(record))
+        if entry is not None and entry[0] is record:
+            return entry[1]
+        data = dump_json(machine_item(record))
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[id(record)] = (record, data)
+        return data

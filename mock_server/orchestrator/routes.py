@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, request
 
 from mock_server.errors import ApiError, organization_not_found, tenant_not_found
-from mock_server.http import json_response
+from mock_server.http import dump_json, json_response
 from mock_server.orchestrator import odata
 from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES, authenticate, authorize
 from mock_server.orchestrator.machine_input import (
@@ -18,6 +18,8 @@ from mock_server.orchestrator.machine_input import (
 )
 from mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
+    ItemBytes,
+    collection_body,
     collection_context,
     entity_context,
     machine_item,
@@ -66,6 +68,7 @@ def _query_pairs() -> list[tuple[str, str]]:
 def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     """The Machines routes of one emulator."""
     blueprint = Blueprint("orchestrator", __name__)
+    item_bytes = ItemBytes()
 
     def tenant_for(organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
         org = emulator.world.find_organization(organization)
@@ -116,14 +119,13 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
         found = tenant_for(organization, tenant, READ_SCOPES)
         options = _options(odata.parse_list_options)
         page, count = odata.evaluate(found.machines.snapshot(), options)
-        body = {
-            "@odata.context": collection_context(
-                root(organization, tenant), odata.context_suffix(options)
-            ),
-            "@odata.count": count,
-            "value": [machine_item(odata.project(record, options)) for record in page],
-        }
-        return entity_response(body)
+        context = collection_context(root(organization, tenant), odata.context_suffix(options))
+        if options.select is None:
+            items = (item_bytes(record) for record in page)
+        else:
+            items = (dump_json(machine_item(odata.project(record, options))) for record in page)
+        body = collection_body(context, count, items)
+        return Response(body, 200, content_type=ODATA_CONTENT_TYPE)
 
     @blueprint.get(f"{_PREFIX}/Machines(<key>)")
     def get_machine(organization: str, tenant: str, key: str) -> Response:

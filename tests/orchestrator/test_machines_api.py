@@ -321,3 +321,28 @@ def test_concurrent_creates_lose_nothing() -> None:
     total = DEFAULT_TENANT_MACHINES + 200
     assert len(records) == total
     assert len({r["Id"] for r in records}) == len({r["Key"] for r in records}) == total
+
+
+@pytest.mark.parametrize("query", ["", "?$top=3&$skip=2", "?$select=Name,Id", "?$filter=Id gt 100"])
+def test_list_body_is_compact_json_in_order(http: FlaskClient, query: str) -> None:
+    """The list body is byte for byte the compact JSON of its envelope, keys in wire order."""
+    response = call(http, "GET", path=MACHINES + query)
+    envelope = json.loads(response.data)
+    assert response.data == json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_list_shows_each_write_at_once(http: FlaskClient) -> None:
+    """A listed machine changed by PATCH, PUT or DELETE is listed changed on the next call."""
+    token = token_for(http)
+
+    def listed() -> dict[int, dict[str, object]]:
+        items = call(http, "GET", token=token).get_json()["value"]
+        return {item["Id"]: item for item in items}
+
+    assert listed()[1]["Description"] != "patched"
+    call(http, "PATCH", path=f"{MACHINES}(1)", token=token, json={"Description": "patched"})
+    assert listed()[1]["Description"] == "patched"
+    call(http, "PUT", path=f"{MACHINES}(1)", token=token, json={"Name": "replaced"})
+    assert listed()[1]["Name"] == "replaced"
+    call(http, "DELETE", path=f"{MACHINES}(1)", token=token)
+    assert 1 not in listed()
