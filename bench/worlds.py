@@ -1,0 +1,55 @@
+"""World documents with N machines in acme/DefaultTenant, built from the default world."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from mock_server.emulator import read_world_document
+from mock_server.resources import default_world_path
+
+
+def _rich_machines(count: int, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the default world's machines (tags, robot versions, policies) under new ids."""
+    machines = []
+    for number in range(1, count + 1):
+        machine = copy.deepcopy(templates[(number - 1) % len(templates)])
+        machine["Id"] = number
+        machine["Name"] = f"machine-{number:06d}"
+        machine["Key"] = f"00000000-0000-4000-8000-{number:012d}"
+        for version in machine.get("RobotVersions") or []:
+            version["MachineId"] = number
+        machines.append(machine)
+    return machines
+
+
+def _lean_machines(count: int) -> list[dict[str, Any]]:
+    """Small records (the rest comes from the defaults), so a 100k world loads in seconds."""
+    return [
+        {
+            "Id": number,
+            "Name": f"machine-{number:06d}",
+            "Type": "Template" if number % 5 == 0 else "Standard",
+            "Description": f"bench machine {number}",
+            "UnattendedSlots": number % 4,
+            "Key": f"00000000-0000-4000-8000-{number:012d}",
+        }
+        for number in range(1, count + 1)
+    ]
+
+
+def world_document(machines: int, *, rich: bool) -> dict[str, Any]:
+    """The default world with exactly `machines` machines in acme/DefaultTenant."""
+    document = read_world_document(default_world_path())
+    tenant = document["organizations"][0]["tenants"][0]
+    templates = tenant.get("machines") or [{"Name": "template"}]
+    tenant["machines"] = _rich_machines(machines, templates) if rich else _lean_machines(machines)
+    tenant.pop("next_machine_id", None)
+    return document
+
+
+def write_world(directory: Path, machines: int, *, rich: bool) -> Path:
+    """Write `world_document(machines)` to a file in `directory`; returns its path."""
+    path = directory / f"world-{machines}-{'rich' if rich else 'lean'}.json"
+    path.write_text(json.dumps(world_document(machines, rich=rich)), encoding="utf-8")
+    return path
