@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from mock_server.control.dashboard import dashboard_blueprint
 from mock_server.control.routes import ControlError, control_blueprint, control_error_response
 from mock_server.errors import ApiError
-from mock_server.harness import HarnessMiddleware
+from mock_server.harness import CONTROL_PREFIX, HarnessMiddleware
 from mock_server.http import json_response, new_trace_id
 from mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from mock_server.identity.routes import identity_blueprint, oauth_error_response
@@ -57,6 +57,8 @@ def _http_error_response(error: HTTPException) -> Response:
     status = error.code or 500
     if "/identity_/" in request.path and status != 404:
         return oauth_error_response(OAuthError(INVALID_REQUEST, _describe(error), status=status))
+    if request.path.startswith(CONTROL_PREFIX):
+        return control_error_response(ControlError(_describe(error), status))
     return api_error_response(ApiError(status, _describe(error)))
 
 
@@ -78,6 +80,7 @@ def _unexpected_error_response(error: Exception) -> Response:
 def create_app(emulator: "Emulator") -> Flask:
     """A Flask app serving `emulator`; server mode and in-process mode both use it."""
     app = Flask("mock_server", static_folder=None)
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it
     app.register_blueprint(identity_blueprint(emulator))

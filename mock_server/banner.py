@@ -1,6 +1,18 @@
 """What `uipath-mock` prints at start: where it listens, the well-known apps, curl to paste."""
 
+from mock_server import well_known
 from mock_server.world import World
+
+_PUBLISHED = {
+    app.client_id: app.client_secret
+    for app in (
+        well_known.FULL,
+        well_known.READONLY,
+        well_known.ROBOTS,
+        well_known.SPA,
+        well_known.GLOBEX,
+    )
+}
 
 
 def start_banner(base_url: str, world: World, *, control_enabled: bool = True) -> str:
@@ -10,7 +22,7 @@ def start_banner(base_url: str, world: World, *, control_enabled: bool = True) -
         tenants = ", ".join(tenant.name for tenant in org.tenants)
         lines.append(f"organization {org.name} ({org.id}); tenants: {tenants}")
         for app in org.apps:
-            secret = app.client_secret if app.client_secret is not None else "(none)"
+            secret = _shown_secret(app.client_id, app.client_secret)
             lines.append(
                 f"  app {app.name:<12} client_id {app.client_id}  secret {secret}  "
                 f"scopes {' '.join(app.scopes)}"
@@ -28,6 +40,15 @@ def start_banner(base_url: str, world: World, *, control_enabled: bool = True) -
     return "\n".join(lines)
 
 
+def _shown_secret(client_id: str, secret: str | None) -> str:
+    """The well-known apps' published secrets in full; any other secret masked."""
+    if secret is None:
+        return "(none)"
+    if _PUBLISHED.get(client_id) == secret:
+        return secret
+    return "<secret from the world file>"
+
+
 def _example(base_url: str, world: World) -> list[str]:
     for org in world.organizations:
         apps = [app for app in org.apps if app.confidential]
@@ -38,7 +59,8 @@ def _example(base_url: str, world: World) -> list[str]:
                 f'  curl -X POST "{base_url}/{org.name}/identity_/connect/token" \\',
                 '    -H "Content-Type: application/x-www-form-urlencoded" \\',
                 f'    -d "grant_type=client_credentials&client_id={app.client_id}'
-                f'&client_secret={app.client_secret}&scope={" ".join(app.scopes)}"',
+                f"&client_secret={_shown_secret(app.client_id, app.client_secret)}"
+                f'&scope={" ".join(app.scopes)}"',
                 "List machines with it:",
                 f'  curl -X GET "{base_url}/{org.name}/{tenant.name}'
                 '/orchestrator_/odata/Machines" \\',

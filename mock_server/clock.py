@@ -1,9 +1,20 @@
 """The emulator's clock: wall time by default, and frozen, set or advanced by tests."""
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+
+def check_instant(timestamp: float) -> None:
+    """Raise `ValueError` unless `timestamp` is a finite instant between the years 1 and 9999."""
+    if not math.isfinite(timestamp):
+        raise ValueError(f"{timestamp} is not a finite number of seconds")
+    try:
+        datetime.fromtimestamp(timestamp, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"{timestamp} is outside the years 1 to 9999") from None
 
 
 class Clock:
@@ -36,15 +47,23 @@ class Clock:
         return self._frozen_at is not None
 
     def advance(self, seconds: float) -> None:
-        """Move emulator time forward (or back, with a negative value) by `seconds`."""
+        """Move emulator time forward (or back, with a negative value) by `seconds`.
+
+        Raises `ValueError`, changing nothing, when the result is not a representable instant.
+        """
         with self._lock:
+            check_instant(self.now() + seconds)
             if self._frozen_at is not None:
                 self._frozen_at += seconds
             else:
                 self._offset += seconds
 
     def set(self, timestamp: float) -> None:
-        """Jump to `timestamp` (Unix seconds); a frozen clock stays frozen there."""
+        """Jump to `timestamp` (Unix seconds); a frozen clock stays frozen there.
+
+        Raises `ValueError`, changing nothing, when it is not a representable instant.
+        """
+        check_instant(timestamp)
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = timestamp

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,9 @@ class ConnectionDroppedError(Exception):
     """Raised through a transport that cannot drop connections (e.g. a plain test client)."""
 
 
+@cache
 def _status_line(status: int) -> str:
+    """`401 Unauthorized`, as ASP.NET writes it (werkzeug writes `401 UNAUTHORIZED`)."""
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
@@ -53,8 +56,9 @@ class HarnessMiddleware:
         answer: list[int] = []
 
         def recording_start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
-            answer.append(int(status[:3]))
-            return start_response(status, headers, exc_info)
+            code = int(status[:3])
+            answer.append(code)
+            return start_response(_status_line(code), headers, exc_info)
 
         fault = self._emulator.faults.take(method, path)
         try:

@@ -38,6 +38,8 @@ def parse_json_body(body: bytes, what: str = "The request body") -> Any:
         ) from None
     except RecursionError:
         raise JSONBodyError(f"{what} is nested too deeply.") from None
+    except ValueError as error:
+        raise JSONBodyError(f"{what} has a number too large to read: {error}") from None
     try:
         dump_json(value)
     except UnicodeEncodeError:

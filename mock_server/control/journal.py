@@ -58,21 +58,30 @@ class JournalEntry:
 
 def redact_query(query_string: str) -> str:
     """The query string with the value of any secret-bearing parameter replaced."""
-    lowered = query_string.lower()
-    if not any(name in lowered for name in SECRET_PARAMETERS):
+    if not query_string:
         return query_string
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    return urlencode(
-        [(name, REDACTED if name.lower() in SECRET_PARAMETERS else value) for name, value in pairs]
-    )
+    if not any(_is_secret(name) for name, _ in pairs):
+        return query_string
+    return urlencode([(name, REDACTED if _is_secret(name) else value) for name, value in pairs])
+
+
+def _is_secret(name: str) -> bool:
+    return "".join(name.split()).replace("\x00", "").lower() in SECRET_PARAMETERS
 
 
 def redact_authorization(value: str | None) -> str | None:
-    """`Bearer ***` / `Basic ***`: the scheme is useful in a journal, the credential never is."""
-    if not value:
+    """`Bearer ***` / `Basic ***`: the scheme is useful in a journal, the credential never is.
+
+    A value that does not start with a short scheme word is replaced whole.
+    """
+    if not value or not value.strip():
         return None
-    scheme = value.strip().split(" ", 1)[0]
-    return f"{scheme} {REDACTED}"
+    words = value.split(None, 1)
+    scheme = words[0]
+    if len(words) == 2 and scheme.isalpha() and len(scheme) <= 20:
+        return f"{scheme} {REDACTED}"
+    return REDACTED
 
 
 class RequestJournal:

@@ -61,7 +61,10 @@ def apply_clock_action(emulator: "Emulator", action: Any) -> None:
     if name == "advance_seconds":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ControlError("advance_seconds: must be a number of seconds")
-        clock.advance(value)
+        try:
+            clock.advance(value)
+        except ValueError as error:
+            raise ControlError(f"advance_seconds: out of the clock's range: {error}") from None
     elif name == "set":
         try:
             moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -69,7 +72,10 @@ def apply_clock_action(emulator: "Emulator", action: Any) -> None:
             raise ControlError(f"set: {value!r} is not an RFC 3339 date-time") from None
         if moment.tzinfo is None:
             raise ControlError("set: the date-time needs a time zone offset, e.g. Z")
-        clock.set(moment.timestamp())
+        try:
+            clock.set(moment.timestamp())
+        except (ValueError, OverflowError) as error:
+            raise ControlError(f"set: {value!r} is out of range: {error}") from None
     elif value is not True:
         raise ControlError(f"{name}: must be true")
     elif name == "freeze":
@@ -87,7 +93,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.before_request
     def guard() -> Response | None:
         if not emulator.control_enabled:
-            return json_response({"message": "The control plane is turned off."}, 404)
+            raise ControlError("The control plane is turned off.", 404)
         expected = emulator.control_token
         if expected is not None:
             sent = request.headers.get("Authorization", "")
@@ -115,8 +121,11 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.put("/state")
     def put_state() -> Response:
+        document = _json_body()
+        if not isinstance(document, dict):
+            raise ControlError("the body must be a world document (a JSON object)")
         try:
-            emulator.load(_json_body())
+            emulator.load(document)
         except WorldError as error:
             raise ControlError(f"world rejected, nothing changed: {error}") from None
         return json_response({"status": "loaded"})

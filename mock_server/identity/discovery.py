@@ -27,4 +27,4 @@ def discovery_document(issuer: str, world: World) -> dict[str, Any]:
 
 def jwks_document(key: SigningKey) -> dict[str, Any]:
     """The JSON Web Key Set holding the public half of the signing key."""
-    return {"keys": [key.public_jwk()]}
+    return {"keys": [dict(key.public_jwk)]}

@@ -1,7 +1,6 @@
 """Token request validation in IdentityServer's order: client authentication, grant, scopes."""
 
 import base64
-import binascii
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,7 +106,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, non-ASCII text: all ValueErrors
         return None
     client_id, colon, secret = decoded.partition(":")
     if not colon or not client_id:

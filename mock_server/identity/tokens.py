@@ -6,6 +6,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class SigningKey:
             raise ValueError(f"{path}: not an RSA private key")
         return cls.from_private_key(key)
 
+    @cached_property
     def public_jwk(self) -> dict[str, str]:
         """The public key as a JWK for `/.well-known/openid-configuration/jwks`."""
         numbers = self.private_key.public_key().public_numbers()

@@ -44,7 +44,11 @@ class TokenVerifier:
     def verify(self, token: str, now: float) -> Mapping[str, Any]:
         """The token's claims if it is valid at `now`; raises `InvalidTokenError` saying why not."""
         claims = self._cache.get(token)
-        if claims is None:
+        if claims is not None:
+            with self._lock:
+                if token in self._cache:
+                    self._cache.move_to_end(token)
+        else:
             claims = self._decode(token)
             with self._lock:
                 self._cache[token] = claims

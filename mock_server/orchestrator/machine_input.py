@@ -1,8 +1,6 @@
 """Validation of machine request bodies against the 20.0 MachineDto (our machine JSON Schema)."""
 
-import re
 from collections.abc import Mapping
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -12,6 +10,7 @@ from mock_server.errors import ApiError
 from mock_server.http import JSONBodyError, parse_json_body
 from mock_server.resources import load_schema
 from mock_server.world.loader import json_path
+from mock_server.world.validation import strict_validator
 
 INVALID_REQUEST_CODE = 1000
 MACHINE_DTO = "UiPath.Server.Configuration.OData.MachineDto"
@@ -35,24 +34,9 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message, INVALID_REQUEST_CODE)
 
 
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
-_FORMATS = jsonschema.FormatChecker(formats=())
-
-
-@_FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    """RFC 3339 `date-time` (what the schema's `format` means), with a real date and time."""
-    if not isinstance(value, str):
-        return True
-    if _RFC3339.fullmatch(value) is None:
-        return False
-    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-    return True
-
-
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(load_schema("machine"), format_checker=_FORMATS)
+def _validator() -> Any:
+    return strict_validator(load_schema("machine"))
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:

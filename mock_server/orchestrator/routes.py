@@ -3,7 +3,7 @@
 import re
 import secrets
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Response, request
 
@@ -27,7 +27,11 @@ from mock_server.orchestrator.representation import (
     service_root,
 )
 from mock_server.world import Tenant
-from mock_server.world.machines import MachineNameTakenError, MachineNotFoundError
+from mock_server.world.machines import (
+    MachineIdsExhaustedError,
+    MachineNameTakenError,
+    MachineNotFoundError,
+)
 
 if TYPE_CHECKING:
     from mock_server.emulator import Emulator
@@ -35,10 +39,12 @@ if TYPE_CHECKING:
 NAME_ALREADY_USED = 1001
 ITEM_NOT_FOUND = 1002
 _PREFIX = "/<organization>/<tenant>/orchestrator_/odata"
-_KEY = re.compile(r"^(-?\d{1,19})L?$")
+_KEY = re.compile(r"^(-?[0-9]{1,19})L?$")
 _JSON_FORMATS = frozenset({"json", "application/json"})
 _ACCEPTS_JSON = frozenset({"*/*", "application/json", "application/json, */*"})
+_JSON_RANGES = frozenset({"application/json", "application/*", "*/*"})
 _BULK_DELETE = "UiPath.Server.Configuration.OData.DeleteBulk"
+_T = TypeVar("_T")
 
 
 def parse_key(text: str) -> int:
@@ -57,8 +63,10 @@ def _check_accept() -> None:
     accept = request.headers.get("Accept")
     if not accept or accept in _ACCEPTS_JSON:
         return
-    if not request.accept_mimetypes.best_match(["application/json"]):
-        raise ApiError(406, "The Accept header admits no JSON media type; only JSON is served.")
+    for value, quality in request.accept_mimetypes:
+        if quality > 0 and value.partition(";")[0].strip().lower() in _JSON_RANGES:
+            return
+    raise ApiError(406, "The Accept header admits no JSON media type; only JSON is served.")
 
 
 def _query_pairs() -> list[tuple[str, str]]:
@@ -101,13 +109,15 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     def name_taken(error: MachineNameTakenError) -> ApiError:
         return ApiError(409, f"The machine name '{error.name}' is already used.", NAME_ALREADY_USED)
 
-    def storing(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def storing(action: Callable[[], _T]) -> _T:
         try:
             return action()
         except MachineNotFoundError as error:
             raise not_found(error.machine_id) from None
         except MachineNameTakenError as error:
             raise name_taken(error) from None
+        except MachineIdsExhaustedError as error:
+            raise bad_request(f"The machine cannot be created: {error}.") from None
 
     @blueprint.after_request
     def orchestrator_headers(response: Response) -> Response:
@@ -168,10 +178,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     def delete_machine(organization: str, tenant: str, key: str) -> Response:
         found = tenant_for(organization, tenant, WRITE_SCOPES)
         machine_id = parse_key(key)
-        try:
-            found.machines.delete([machine_id])
-        except MachineNotFoundError as error:
-            raise not_found(error.machine_id) from None
+        storing(lambda: found.machines.delete([machine_id]))
         return Response(status=204)
 
     @blueprint.post(f"{_PREFIX}/Machines/{_BULK_DELETE}")
@@ -188,10 +195,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
             isinstance(i, int) and not isinstance(i, bool) for i in ids
         ):
             raise bad_request("The value of 'machineIds' must be an array of integers.")
-        try:
-            found.machines.delete(ids)
-        except MachineNotFoundError as error:
-            raise not_found(error.machine_id) from None
+        storing(lambda: found.machines.delete(ids))
         return Response(status=204)
 
     return blueprint

@@ -1,6 +1,6 @@
 """The emulated cloud's state: organizations, their apps and tenants, and each tenant's machines."""
 
-from mock_server.world.loader import WorldError, dump_world, load_world, load_world_file
+from mock_server.world.loader import WorldError, dump_world, load_world
 from mock_server.world.machines import MachineStore
 from mock_server.world.model import App, Organization, Tenant, World
 
@@ -13,5 +13,4 @@ __all__ = [
     "WorldError",
     "dump_world",
     "load_world",
-    "load_world_file",
 ]

@@ -1,11 +1,9 @@
 """Read, validate and write world files (version 1, `fixtures/schemas/world.schema.json`)."""
 
 import copy
-import json
 import uuid
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -14,6 +12,7 @@ from referencing import Registry, Resource
 from mock_server.resources import load_schema
 from mock_server.world.machines import MachineStore, complete_record
 from mock_server.world.model import App, Organization, Tenant, World
+from mock_server.world.validation import strict_validator
 
 
 class WorldError(ValueError):
@@ -21,13 +20,13 @@ class WorldError(ValueError):
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> Any:
     machine = load_schema("machine")
     registry: Registry = Registry().with_resource(
         "https://uipath-cloud-emulator/schemas/machine.schema.json",
         Resource.from_contents(machine),
     )
-    return jsonschema.Draft202012Validator(load_schema("world"), registry=registry)
+    return strict_validator(load_schema("world"), registry)
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -38,30 +37,13 @@ def json_path(parts: Iterable[str | int]) -> str:
     return text or "(document)"
 
 
-def load_world_file(path: str | Path) -> World:
-    """Load and validate the world file at `path`; raises `WorldError` saying what is wrong."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise WorldError(f"{path}: cannot read world file: {error}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise WorldError(
-            f"{path}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
-    try:
-        return load_world(data)
-    except WorldError as error:
-        raise WorldError(f"{path}: {error}") from None
-
-
 def load_world(data: Any, *, checked: bool = False) -> World:
     """Build a world from a parsed world document, checking it whole before building anything.
 
     `checked=True` skips the checks for a document that already passed them in this process.
     """
+    if not isinstance(data, dict):
+        raise WorldError("(document): a world document is a JSON object")
     if not checked:
         problem = jsonschema.exceptions.best_match(_validator().iter_errors(data))
         if problem is not None:

@@ -62,6 +62,14 @@ def complete_record(fields: Mapping[str, Any], machine_id: int, key: str) -> Mac
     return record
 
 
+MAX_MACHINE_ID = 2**63 - 1
+"""Ids are int64, as in Orchestrator."""
+
+
+class MachineIdsExhaustedError(ValueError):
+    """The tenant has handed out every int64 id."""
+
+
 class MachineNotFoundError(LookupError):
     """No machine with this id in the tenant."""
 
@@ -119,6 +127,8 @@ class MachineStore:
     def create(self, fields: Mapping[str, Any]) -> MachineRecord:
         """Store a new machine with the next id and a fresh key; returns the stored record."""
         with self._lock:
+            if self._next_id > MAX_MACHINE_ID:
+                raise MachineIdsExhaustedError("every int64 machine id of the tenant is used")
             self._claim_name(fields["Name"], None)
             record = complete_record(fields, self._next_id, str(uuid.uuid4()))
             self._next_id += 1

@@ -1,0 +1,43 @@
+"""The JSON Schema validator for world documents and machine bodies, with the checks they share.
+
+Two checks go beyond jsonschema's defaults, because what passes them is stored and served:
+`date-time` values must be real RFC 3339 instants (jsonschema skips the format without an
+extra package), and an `integer` must be a JSON integer (`5.0` would be stored as a float).
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+import jsonschema
+from referencing import Registry
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if _RFC3339.fullmatch(value) is None:
+        return False
+    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    return True
+
+
+def _is_integer(checker: object, value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+StrictValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
+def strict_validator(schema: dict[str, Any], registry: Registry | None = None) -> Any:
+    """A Draft 2020-12 validator for `schema` with the stricter date-time and integer checks."""
+    if registry is None:
+        return StrictValidator(schema, format_checker=FORMATS)
+    return StrictValidator(schema, registry=registry, format_checker=FORMATS)
