@@ -20,6 +20,14 @@ from client._transport import RetryPolicy, Transport
 logger = logging.getLogger(__name__)
 
 
+def _timeout_pair(timeout: float | tuple[float, float] | list[float]) -> tuple[float, float]:
+    """(connect, read) seconds from one number or a pair given as a tuple or a list."""
+    if isinstance(timeout, tuple | list):
+        connect, read = timeout
+        return float(connect), float(read)
+    return float(timeout), float(timeout)
+
+
 class UiPathClient:
     """A client for one Orchestrator tenant, authenticated as a confidential external app.
 
@@ -55,7 +63,7 @@ class UiPathClient:
             client_secret=client_secret,
             scopes=tuple(scopes.split()) if isinstance(scopes, str) else tuple(scopes),
             token_url=token_url,
-            timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
+            timeout=_timeout_pair(timeout),
             refresh_margin=refresh_margin,
             retry=retry or RetryPolicy(),
         )

@@ -133,3 +133,11 @@ def test_from_config_builds_a_client_with_the_same_settings() -> None:
     config = ClientConfig.from_env({**FULL_ENV, "UIPATH_SCOPES": "OR.Machines"})
     with UiPathClient.from_config(config) as uipath:
         assert uipath.config == config
+
+
+def test_timeout_pair_may_be_a_list() -> None:
+    """A (connect, read) timeout given as a list is used as that pair, not doubled."""
+    client = UiPathClient(
+        organization="acme", tenant="T", client_id="id", client_secret="s", timeout=[1, 2]
+    )
+    assert client.config.timeout == (1.0, 2.0)
