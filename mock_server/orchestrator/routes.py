@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Response, request
@@ -19,6 +19,8 @@ from mock_server.orchestrator.machine_input import (
 from mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
     ItemBytes,
+    Listing,
+    ListingCache,
     collection_body,
     collection_context,
     entity_context,
@@ -77,6 +79,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     """The Machines routes of one emulator."""
     blueprint = Blueprint("orchestrator", __name__)
     item_bytes = ItemBytes()
+    pages = ListingCache()
 
     def tenant_for(organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
         org = emulator.world.find_organization(organization)
@@ -127,15 +130,28 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get(f"{_PREFIX}/Machines")
     def list_machines(organization: str, tenant: str) -> Response:
         found = tenant_for(organization, tenant, READ_SCOPES)
+        snapshot = found.machines.snapshot()
+        query = request.query_string
+        listing = pages.get(found.machines, snapshot, query)
+        if listing is None:
+            listing = pages.put(found.machines, snapshot, query, list_page(snapshot))
+        context = collection_context(root(organization, tenant), listing.context_suffix)
+        return Response(
+            collection_body(context, listing.count, listing.items),
+            200,
+            content_type=ODATA_CONTENT_TYPE,
+        )
+
+    def list_page(snapshot: Sequence[Mapping[str, Any]]) -> Listing:
         options = _options(odata.parse_list_options)
-        page, count = odata.evaluate(found.machines.snapshot(), options)
-        context = collection_context(root(organization, tenant), odata.context_suffix(options))
+        page, count = odata.evaluate(snapshot, options)
         if options.select is None:
-            items = (item_bytes(record) for record in page)
+            items = b",".join(item_bytes(record) for record in page)
         else:
-            items = (dump_json(machine_item(odata.project(record, options))) for record in page)
-        body = collection_body(context, count, items)
-        return Response(body, 200, content_type=ODATA_CONTENT_TYPE)
+            items = b",".join(
+                dump_json(machine_item(odata.project(record, options))) for record in page
+            )
+        return Listing(count, odata.context_suffix(options), items)
 
     @blueprint.get(f"{_PREFIX}/Machines(<key>)")
     def get_machine(organization: str, tenant: str, key: str) -> Response:

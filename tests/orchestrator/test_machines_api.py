@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import Emulator
+from mock_server.orchestrator.representation import Listing, ListingCache
 from mock_server.resources import load_schema
 from mock_server.well_known import DEFAULT_TENANT_MACHINES, ORGANIZATION_ID, TENANT_ID
 from tests.orchestrator.helpers import (
@@ -346,3 +347,31 @@ def test_list_shows_each_write_at_once(http: FlaskClient) -> None:
     assert listed()[1]["Name"] == "replaced"
     call(http, "DELETE", path=f"{MACHINES}(1)", token=token)
     assert 1 not in listed()
+
+
+def test_same_listing_after_reset_and_load(emulator: Emulator, http: FlaskClient) -> None:
+    """A listing repeated after reset or a state load reflects the new world, not a cached one."""
+    token = token_for(http)
+    query = f"{MACHINES}?$top=3"
+    first = call(http, "GET", path=query, token=token).get_json()["value"]
+    call(http, "DELETE", path=f"{MACHINES}(1)", token=token)
+    assert call(http, "GET", path=query, token=token).get_json()["value"][0]["Id"] == 2
+    emulator.reset()
+    assert call(http, "GET", path=query, token=token).get_json()["value"] == first
+    state = emulator.state()
+    state["organizations"][0]["tenants"][0]["machines"][0]["Name"] = "loaded"
+    emulator.load(state)
+    assert call(http, "GET", path=query, token=token).get_json()["value"][0]["Name"] == "loaded"
+
+
+def test_listing_cache_is_bounded_and_exact() -> None:
+    """The listing cache serves only the snapshot it was filled from and stays within its bounds."""
+    cache = ListingCache(max_entries=2)
+    store, old, new = object(), [1], [1]
+    cache.put(store, old, b"q", Listing(1, None, b"a"))
+    assert cache.get(store, old, b"q") == Listing(1, None, b"a")
+    assert cache.get(store, new, b"q") is None
+    cache.put(store, old, b"r", Listing(1, None, b"b"))
+    cache.put(store, old, b"s", Listing(1, None, b"c"))
+    assert cache.get(store, old, b"q") is None
+    assert cache.get(store, old, b"s") == Listing(1, None, b"c")
