@@ -6,15 +6,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+EARLIEST = 0.0
+LATEST = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+"""The clock's range: from the Unix epoch to the year 9000, which leaves a running clock and
+token lifetimes far from the end of what dates can hold (the year 9999)."""
+
 
 def check_instant(timestamp: float) -> None:
-    """Raise `ValueError` unless `timestamp` is a finite instant between the years 1 and 9999."""
+    """Raise `ValueError` unless `timestamp` is finite and between 1970 and the year 9000."""
     if not math.isfinite(timestamp):
         raise ValueError(f"{timestamp} is not a finite number of seconds")
-    try:
-        datetime.fromtimestamp(timestamp, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(f"{timestamp} is outside the years 1 to 9999") from None
+    if not EARLIEST <= timestamp < LATEST:
+        raise ValueError(f"{timestamp} is outside 1970-01-01 to 9000-01-01")
 
 
 class Clock:

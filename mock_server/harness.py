@@ -27,9 +27,20 @@ class ConnectionDroppedError(Exception):
     """Raised through a transport that cannot drop connections (e.g. a plain test client)."""
 
 
+_KESTREL_PHRASES = {
+    413: "Payload Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Entity",
+}
+"""Where Python's phrases differ from Kestrel's (or change between Python versions)."""
+
+
 @cache
 def _status_line(status: int) -> str:
     """`401 Unauthorized`, as ASP.NET writes it (werkzeug writes `401 UNAUTHORIZED`)."""
+    if status in _KESTREL_PHRASES:
+        return f"{status} {_KESTREL_PHRASES[status]}"
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:

@@ -11,6 +11,10 @@ import regex
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 MAX_DELAY_MS = 60_000
 MATCH_TIMEOUT_S = 0.05
+MAX_PATTERN_LENGTH = 300
+MAX_REPEAT_COUNT = 100
+MAX_FAULTS = 100
+_COUNTED_REPEAT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _FIELD_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
 _FRAMING_HEADERS = frozenset(
@@ -43,10 +47,20 @@ class Fault:
     _pattern: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if len(self.path) > MAX_PATTERN_LENGTH:
+            raise FaultSpecError(f"path: longer than {MAX_PATTERN_LENGTH} characters")
+        # The regex module expands counted repeats when it compiles: a{100000000} would take
+        # gigabytes. Paths need no large counts.
+        repeats = _COUNTED_REPEAT.findall(self.path)
+        counts = [int(bound) for pair in repeats for bound in pair if bound]
+        if len(repeats) > 2 or any(count > MAX_REPEAT_COUNT for count in counts):
+            raise FaultSpecError(
+                f"path: at most two counted repeats {{n}}, each of at most {MAX_REPEAT_COUNT}"
+            )
         try:
             self._pattern = regex.compile(self.path)
-        except regex.error as error:
-            raise FaultSpecError(f"path: not a regular expression: {error}") from None
+        except (regex.error, MemoryError, OverflowError) as error:
+            raise FaultSpecError(f"path: not a usable regular expression: {error}") from None
 
     def matches(self, method: str, path: str) -> bool:
         """Whether a request with this method and path is one this fault is for.
@@ -150,9 +164,15 @@ class FaultList:
     def add(self, fault: Fault | None = None, **spec: Any) -> Fault:
         """Add a fault, given as a `Fault` or as the members of its JSON description."""
         fault = fault if fault is not None else fault_from_spec(spec)
-        with self._lock:
-            self._faults.append(fault)
+        self.add_all([fault])
         return fault
+
+    def add_all(self, faults: list[Fault]) -> None:
+        """Add every fault, or none when that would pass `MAX_FAULTS` active faults."""
+        with self._lock:
+            if len(self._faults) + len(faults) > MAX_FAULTS:
+                raise FaultSpecError(f"at most {MAX_FAULTS} faults can be active at once")
+            self._faults.extend(faults)
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first fault matching this request, counted as used; None when none matches."""

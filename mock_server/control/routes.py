@@ -149,10 +149,9 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
         specs = body if isinstance(body, list) else [body]
         try:
             faults = [fault_from_spec(spec) for spec in specs]
+            emulator.faults.add_all(faults)
         except FaultSpecError as error:
             raise ControlError(f"fault rejected: {error}") from None
-        for fault in faults:
-            emulator.faults.add(fault)
         return json_response({"faults": [fault.describe() for fault in faults]}, 201)
 
     @blueprint.delete("/faults")

@@ -1,7 +1,7 @@
 """How machines are written on the wire: OData context URLs, type annotations, headers."""
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,44 +73,6 @@ class Listing:
     count: int
     context_suffix: str | None
     items: bytes
-
-
-class ListingCache:
-    """Listings by (tenant's machine store, query string), valid for one snapshot of it.
-
-    A store's snapshot is replaced on every write, so an entry is used only while the
-    machines it was computed from are still the tenant's, and the next listing of that
-    query replaces it (letting the old snapshot go). Cleared whole past `max_entries`
-    entries or `max_bytes` of items.
-    """
-
-    def __init__(self, max_entries: int = 256, max_bytes: int = 32 * 1024 * 1024) -> None:
-        self._entries: dict[tuple[int, bytes], tuple[Sequence[Any], Listing]] = {}
-        self._bytes = 0
-        self._max_entries = max_entries
-        self._max_bytes = max_bytes
-
-    def get(self, store: object, snapshot: Sequence[Any], query: bytes) -> Listing | None:
-        """The cached listing of `query` over exactly this snapshot of `store`, if any."""
-        entry = self._entries.get((id(store), query))
-        if entry is not None and entry[0] is snapshot:
-            return entry[1]
-        return None
-
-    def put(
-        self, store: object, snapshot: Sequence[Any], query: bytes, listing: Listing
-    ) -> Listing:
-        """Keep `listing` for `query` over this snapshot of `store`; returns it."""
-        full = len(self._entries) >= self._max_entries
-        if full or self._bytes + len(listing.items) > self._max_bytes:
-            self._entries.clear()
-            self._bytes = 0
-        replaced = self._entries.get((id(store), query))
-        if replaced is not None:
-            self._bytes -= len(replaced[1].items)
-        self._entries[(id(store), query)] = (snapshot, listing)
-        self._bytes += len(listing.items)
-        return listing
 
 
 class ItemBytes:

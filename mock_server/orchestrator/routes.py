@@ -20,7 +20,6 @@ from mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
     ItemBytes,
     Listing,
-    ListingCache,
     collection_body,
     collection_context,
     entity_context,
@@ -47,6 +46,8 @@ _ACCEPTS_JSON = frozenset({"*/*", "application/json", "application/json, */*"})
 _JSON_RANGES = frozenset({"application/json", "application/*", "*/*"})
 _BULK_DELETE = "UiPath.Server.Configuration.OData.DeleteBulk"
 _T = TypeVar("_T")
+MAX_LISTINGS_PER_SNAPSHOT = 64
+"""Listings of distinct query strings kept for a tenant's current machines."""
 
 
 def parse_key(text: str) -> int:
@@ -79,7 +80,6 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     """The Machines routes of one emulator."""
     blueprint = Blueprint("orchestrator", __name__)
     item_bytes = ItemBytes()
-    pages = ListingCache()
 
     def tenant_for(organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
         org = emulator.world.find_organization(organization)
@@ -130,11 +130,14 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get(f"{_PREFIX}/Machines")
     def list_machines(organization: str, tenant: str) -> Response:
         found = tenant_for(organization, tenant, READ_SCOPES)
-        snapshot = found.machines.snapshot()
-        query = request.query_string
-        listing = pages.get(found.machines, snapshot, query)
+        snapshot, derived = found.machines.view()
+        key = ("listing", request.query_string)
+        listing = derived.get(key)
         if listing is None:
-            listing = pages.put(found.machines, snapshot, query, list_page(snapshot))
+            listing = list_page(snapshot)
+            if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
+                derived.clear()
+            derived[key] = listing
         context = collection_context(root(organization, tenant), listing.context_suffix)
         return Response(
             collection_body(context, listing.count, listing.items),

@@ -97,7 +97,7 @@ class MachineStore:
     def __init__(self, records: Iterable[MachineRecord] = (), next_id: int | None = None) -> None:
         ordered = sorted(records, key=lambda record: record["Id"])
         self._lock = threading.Lock()
-        self._records: list[MachineRecord] = ordered
+        self._current: tuple[list[MachineRecord], dict[Any, Any]] = (ordered, {})
         self._by_id = {record["Id"]: record for record in ordered}
         self._names = {record["Name"].casefold(): record["Id"] for record in ordered}
         highest = ordered[-1]["Id"] if ordered else 0
@@ -112,10 +112,18 @@ class MachineStore:
 
     def snapshot(self) -> Sequence[MachineRecord]:
         """Every machine, by ascending id; the sequence never changes once returned."""
-        return self._records
+        return self._current[0]
+
+    def view(self) -> tuple[Sequence[MachineRecord], dict[Any, Any]]:
+        """The current machines, and a dict for values derived from exactly those machines.
+
+        Both are replaced together on every write, so whatever a reader stores in the dict
+        (e.g. a serialised listing) is never served for other machines, and goes with them.
+        """
+        return self._current
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._current[0])
 
     def get(self, machine_id: int) -> MachineRecord:
         """The machine with this id; raises `MachineNotFoundError`."""
@@ -134,7 +142,7 @@ class MachineStore:
             self._next_id += 1
             self._by_id[record["Id"]] = record
             self._names[record["Name"].casefold()] = record["Id"]
-            self._records = [*self._records, record]
+            self._current = ([*self._current[0], record], {})
             self.revision += 1
             return record
 
@@ -147,7 +155,8 @@ class MachineStore:
             del self._names[current["Name"].casefold()]
             self._names[record["Name"].casefold()] = machine_id
             self._by_id[machine_id] = record
-            self._records = [record if r["Id"] == machine_id else r for r in self._records]
+            records = [record if r["Id"] == machine_id else r for r in self._current[0]]
+            self._current = (records, {})
             self.revision += 1
             return record
 
@@ -160,7 +169,7 @@ class MachineStore:
             for machine_id in doomed:
                 record = self._by_id.pop(machine_id)
                 del self._names[record["Name"].casefold()]
-            self._records = [r for r in self._records if r["Id"] not in doomed]
+            self._current = ([r for r in self._current[0] if r["Id"] not in doomed], {})
             self.revision += 1
 
     def _claim_name(self, name: str, machine_id: int | None) -> None:
@@ -169,4 +178,4 @@ class MachineStore:
             raise MachineNameTakenError(name)
 
     def __repr__(self) -> str:
-        return f"<MachineStore {len(self._records)} machines, next id {self._next_id}>"
+        return f"<MachineStore {len(self)} machines, next id {self._next_id}>"

@@ -48,17 +48,41 @@ def test_fault_that_would_break_http_is_refused(http: FlaskClient, spec: dict[st
 
 
 @pytest.mark.parametrize(
+    "path",
+    ["a{100000000}", "(?:a{1000}){1000}", "x{1}y{2}z{3}", "a" * 301],
+    ids=["huge count", "nested counts", "three counts", "too long"],
+)
+def test_fault_pattern_too_costly_to_compile_is_refused(http: FlaskClient, path: str) -> None:
+    """Patterns whose compiled form would take huge memory are refused before compiling."""
+    response = http.post("/_emulator/faults", json={"path": path, "status": 503})
+    assert response.status_code == 400
+    assert http.get("/_emulator/faults").get_json() == {"faults": []}
+
+
+def test_fault_count_is_bounded_and_all_or_nothing(http: FlaskClient) -> None:
+    """A batch that would pass 100 active faults is refused whole."""
+    assert (
+        http.post("/_emulator/faults", json=[{"status": 500, "path": "x"}] * 99).status_code == 201
+    )
+    response = http.post("/_emulator/faults", json=[{"status": 500, "path": "y"}] * 2)
+    assert response.status_code == 400
+    assert len(http.get("/_emulator/faults").get_json()["faults"]) == 99
+
+
+@pytest.mark.parametrize(
     "actions",
     [
         [{"advance_seconds": 1e300}],
-        [{"set": "9999-12-31T23:59:59Z"}, {"advance_seconds": 10}],
+        [{"set": "8999-12-31T23:59:59Z"}, {"advance_seconds": 10}],
+        [{"set": "9999-12-31T23:59:59.5Z"}],
         [{"set": "0001-01-01T00:00:00+14:00"}],
+        [{"set": "1970-01-01T00:00:05Z"}, {"advance_seconds": -10}],
     ],
 )
 def test_clock_cannot_leave_its_range(
     emulator: Emulator, http: FlaskClient, actions: list[dict[str, Any]]
 ) -> None:
-    """A clock action that would leave years 1-9999 gets 400 and the clock keeps working."""
+    """A clock action that would leave 1970 to 9000 gets 400, and the clock keeps working."""
     http.post("/_emulator/clock", json={"freeze": True})
     statuses = [http.post("/_emulator/clock", json=action).status_code for action in actions]
     assert statuses[-1] == 400

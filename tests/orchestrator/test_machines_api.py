@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import Emulator
-from mock_server.orchestrator.representation import Listing, ListingCache
+from mock_server.orchestrator.routes import MAX_LISTINGS_PER_SNAPSHOT
 from mock_server.resources import load_schema
 from mock_server.well_known import DEFAULT_TENANT_MACHINES, ORGANIZATION_ID, TENANT_ID
 from tests.orchestrator.helpers import (
@@ -364,14 +364,14 @@ def test_same_listing_after_reset_and_load(emulator: Emulator, http: FlaskClient
     assert call(http, "GET", path=query, token=token).get_json()["value"][0]["Name"] == "loaded"
 
 
-def test_listing_cache_is_bounded_and_exact() -> None:
-    """The listing cache serves only the snapshot it was filled from and stays within its bounds."""
-    cache = ListingCache(max_entries=2)
-    store, old, new = object(), [1], [1]
-    cache.put(store, old, b"q", Listing(1, None, b"a"))
-    assert cache.get(store, old, b"q") == Listing(1, None, b"a")
-    assert cache.get(store, new, b"q") is None
-    cache.put(store, old, b"r", Listing(1, None, b"b"))
-    cache.put(store, old, b"s", Listing(1, None, b"c"))
-    assert cache.get(store, old, b"q") is None
-    assert cache.get(store, old, b"s") == Listing(1, None, b"c")
+def test_listings_are_kept_only_for_the_current_machines(
+    emulator: Emulator, http: FlaskClient
+) -> None:
+    """Cached listings belong to one snapshot: a write drops them, and their number is bounded."""
+    token = token_for(http)
+    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    for skip in range(MAX_LISTINGS_PER_SNAPSHOT + 5):
+        call(http, "GET", path=f"{MACHINES}?$skip={skip}", token=token)
+    assert 0 < len(store.view()[1]) <= MAX_LISTINGS_PER_SNAPSHOT
+    call(http, "PATCH", path=f"{MACHINES}(2)", token=token, json={"Description": "x"})
+    assert store.view()[1] == {}
