@@ -96,7 +96,8 @@ class Emulator:
             if isinstance(source, str | Path):
                 raise WorldError(f"{source}: {error}") from None
             raise
-        self._initial_document = copy.deepcopy(document)
+        # The caller may change its dict later; the cached default world is never changed.
+        self._initial_document = document if source is None else copy.deepcopy(document)
         self.token_lifetime = token_lifetime
         self.signing_key = signing_key or process_signing_key()
         self.clock = clock or Clock()
@@ -121,13 +122,13 @@ class Emulator:
 
     def load(self, document: Mapping[str, Any]) -> None:
         """Replace the world with `document`; a rejected document changes nothing."""
-        self.world = load_world(copy.deepcopy(dict(document)))
+        self.world = load_world(dict(document))
         self._generation += 1
         self.persist()
 
     def reset(self) -> None:
         """Back to the world loaded at start; clock, faults and journal cleared."""
-        self.world = load_world(copy.deepcopy(self._initial_document), checked=True)
+        self.world = load_world(self._initial_document, checked=True)
         self._generation += 1
         self.clock.reset()
         self.faults.clear()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from flask import Response
+from flask import Response, request
 
 
 def dump_json(payload: Any) -> bytes:
@@ -61,6 +61,19 @@ def json_response(
     if headers:
         response.headers.update(headers)
     return response
+
+
+def base_url() -> str:
+    """`scheme://host[:port]` the client used to reach the emulator, for URLs in answers.
+
+    Built from the WSGI environ: werkzeug's `request.host_url` converts to an IRI on every
+    call, which costs more than the rest of a small request.
+    """
+    environ = request.environ
+    host = environ.get("HTTP_HOST")
+    if not host:
+        return request.host_url.rstrip("/")
+    return f"{environ['wsgi.url_scheme']}://{host}"
 
 
 def new_trace_id() -> str:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, request
 
 from mock_server.errors import organization_not_found
-from mock_server.http import json_response
+from mock_server.http import base_url, json_response
 from mock_server.identity.discovery import discovery_document, jwks_document
 from mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from mock_server.identity.form import parse_form
@@ -32,7 +32,7 @@ def oauth_error_response(error: OAuthError) -> Response:
 
 def issuer_url() -> str:
     """`{base}/identity_` for the base URL this request reached the emulator at."""
-    return request.host_url.rstrip("/") + "/identity_"
+    return base_url() + "/identity_"
 
 
 def identity_blueprint(emulator: "Emulator") -> Blueprint:

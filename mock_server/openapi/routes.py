@@ -18,14 +18,13 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    request,
     send_from_directory,
 )
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from mock_server.errors import organization_not_found, tenant_not_found
-from mock_server.http import json_response
+from mock_server.http import base_url, json_response
 from mock_server.openapi.document import API_VERSION, build_document
 from mock_server.well_known import ORGANIZATION, TENANT
 
@@ -48,7 +47,7 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _document(organization: str, tenant: str) -> Response:
-    document = build_document(current_app.url_map, request.host_url, organization, tenant)
+    document = build_document(current_app.url_map, base_url(), organization, tenant)
     return json_response(document, headers=_NO_STORE)
 
 
@@ -75,7 +74,7 @@ def swagger_blueprint(emulator: "Emulator") -> Blueprint:
         page = render_template(
             "uipath_emulator/swagger_index.html",
             spec_url=f"{base}/v{API_VERSION}/swagger.json",
-            oauth2_redirect_url=f"{request.host_url.rstrip('/')}{base}/oauth2-redirect.html",
+            oauth2_redirect_url=f"{base_url()}{base}/oauth2-redirect.html",
             organization=organization,
             tenant=tenant,
         )

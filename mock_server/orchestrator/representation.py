@@ -10,28 +10,25 @@ from mock_server.http import dump_json
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
 TYPE_ANNOTATION = {"@odata.type": f"#{MACHINE_TYPE}"}
 ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
-_STATIC_HEADERS = {
-    "OData-Version": "4.0",
-    "Cache-Control": "no-cache, no-store, must-revalidate",
-    "Pragma": "no-cache",
-    "Expires": "-1",
-    "api-supported-versions": "15.0",
-    "X-Frame-Options": "Deny",
-    "X-Content-Type-Options": "nosniff",
-}
-
-
-_STATIC_HEADER_LIST = list(_STATIC_HEADERS.items())
+_STATIC_HEADERS = [
+    ("OData-Version", "4.0"),
+    ("Cache-Control", "no-cache, no-store, must-revalidate"),
+    ("Pragma", "no-cache"),
+    ("Expires", "-1"),
+    ("api-supported-versions", "15.0"),
+    ("X-Frame-Options", "Deny"),
+    ("X-Content-Type-Options", "nosniff"),
+]
 
 
 def response_headers() -> list[tuple[str, str]]:
     """Headers Orchestrator sends on every answer, with a fresh `X-Correlation-Id`."""
-    return [*_STATIC_HEADER_LIST, ("X-Correlation-Id", str(uuid.uuid4()))]
+    return [*_STATIC_HEADERS, ("X-Correlation-Id", str(uuid.uuid4()))]
 
 
-def service_root(host_url: str, organization: str, tenant: str) -> str:
+def service_root(base: str, organization: str, tenant: str) -> str:
     """`{base}/{org}/{tenant}/orchestrator_/odata`, org and tenant as the client wrote them."""
-    return f"{host_url.rstrip('/')}/{organization}/{tenant}/orchestrator_/odata"
+    return f"{base}/{organization}/{tenant}/orchestrator_/odata"
 
 
 def collection_context(root: str, select_suffix: str | None) -> str:

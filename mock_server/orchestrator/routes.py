@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flask import Blueprint, Response, request
 
 from mock_server.errors import ApiError, organization_not_found, tenant_not_found
-from mock_server.http import dump_json, json_response
+from mock_server.http import base_url, dump_json, json_response
 from mock_server.orchestrator import odata
 from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES, authenticate, authorize
 from mock_server.orchestrator.machine_input import (
@@ -96,10 +96,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
         return found
 
     def root(organization: str, tenant: str) -> str:
-        environ = request.environ
-        host = environ.get("HTTP_HOST")
-        base = f"{environ['wsgi.url_scheme']}://{host}" if host else request.host_url
-        return service_root(base, organization, tenant)
+        return service_root(base_url(), organization, tenant)
 
     def entity_response(
         body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None

@@ -41,6 +41,7 @@ def load_world(data: Any, *, checked: bool = False) -> World:
     """Build a world from a parsed world document, checking it whole before building anything.
 
     `checked=True` skips the checks for a document that already passed them in this process.
+    The world shares no mutable value with `data`: either can change without touching the other.
     """
     if not isinstance(data, dict):
         raise WorldError("(document): a world document is a JSON object")

@@ -235,3 +235,21 @@ def test_same_origin_control_requests_are_allowed(http: FlaskClient) -> None:
     """The dashboard's own requests (Origin = the emulator's host) are accepted."""
     response = http.post("/_emulator/reset", headers={"Origin": "http://localhost"})
     assert response.status_code == 200
+
+
+def test_world_documents_and_the_world_share_nothing() -> None:
+    """Changing a document after loading it, or a `state()` copy, never changes the world."""
+    document = Emulator().state()
+    emulator = Emulator(document)
+    machine = document["organizations"][0]["tenants"][0]["machines"][0]
+    machine["Name"] = "changed outside"
+    machine["Tags"].append({"Name": "outside"})
+    emulator.state()["organizations"][0]["tenants"][0]["machines"][0]["Tags"].clear()
+    current = emulator.state()["organizations"][0]["tenants"][0]["machines"][0]
+    assert (current["Name"], len(current["Tags"])) == ("BUILD-AGENT-01", 2)
+    http = emulator.app.test_client()
+    call(http, "PATCH", path=f"{MACHINES}(1)", json={"Tags": [{"Name": "patched"}]})
+    emulator.reset()
+    restored = emulator.state()["organizations"][0]["tenants"][0]["machines"][0]
+    assert restored["Name"] == "BUILD-AGENT-01"
+    assert [tag["Name"] for tag in restored["Tags"]] == ["team", "env"]
