@@ -21,7 +21,6 @@ TENANT_ID = "7c4f1e2d-9b8a-4c6d-a5e3-1f2b3c4d5e6f"
 QA_TENANT = "QA"
 DEFAULT_TENANT_MACHINES = 8
 """Machines of acme/DefaultTenant (ids 1 to 8; the next one created gets id 9)."""
-OTHER_ORGANIZATION = "globex"
 
 FULL = WellKnownApp(
     "8d3e6f0a-4b2c-4e1d-9f7a-6c5b4a3d2e1f",

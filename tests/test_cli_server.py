@@ -317,3 +317,17 @@ def test_control_token_guards_the_control_plane(
     response = session.get(url, headers=bearer("T"), timeout=HTTP_TIMEOUT)
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("content", [None, b"not a key"], ids=["missing", "not-pem"])
+def test_unusable_signing_key_exits_2_with_one_line(tmp_path: Path, content: bytes | None) -> None:
+    """`--signing-key` naming a missing or non-PEM file gives exit 2 and one line, no traceback."""
+    key = tmp_path / "key.pem"
+    if content is not None:
+        key.write_bytes(content)
+    result = run_emulator("--signing-key", str(key))
+    assert result.returncode == 2
+    lines = stderr_lines(result.stderr)
+    assert len(lines) == 1, result.stderr
+    assert "--signing-key" in lines[0]
+    assert "Traceback" not in result.stderr

@@ -2,13 +2,16 @@
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
 
 from mock_server import Emulator
+from mock_server.identity.tokens import SigningKey
 from mock_server.well_known import FULL, ORGANIZATION_ID, READONLY
 from tests.identity.helpers import credentials_form, post_token
 
@@ -102,3 +105,21 @@ def test_jwks_publishes_only_public_rsa_material(http: FlaskClient) -> None:
     assert key["alg"] == "RS256"
     assert key["use"] == "sig"
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
+
+
+def test_a_pem_signing_key_makes_tokens_survive_a_restart(tmp_path: Path) -> None:
+    """Two emulators given the same `--signing-key` PEM accept each other's tokens."""
+    pem = tmp_path / "key.pem"
+    pem.write_bytes(
+        SigningKey.generate().private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    before = Emulator(signing_key=SigningKey.from_pem_file(pem)).app.test_client()
+    after = Emulator(signing_key=SigningKey.from_pem_file(pem)).app.test_client()
+    token = issue(before)
+    machines = "/acme/DefaultTenant/orchestrator_/odata/Machines"
+    response = after.get(machines, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
