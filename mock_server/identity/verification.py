@@ -1,5 +1,6 @@
 """Checking a bearer token the way Orchestrator's JWT bearer handler does."""
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -18,7 +19,10 @@ class InvalidTokenError(Exception):
 
 
 def _aspnet_time(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%m/%d/%Y %H:%M:%S")
+    try:
+        return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%m/%d/%Y %H:%M:%S")
+    except (OverflowError, OSError, ValueError):
+        return f"{timestamp:.0f} seconds after the Unix epoch"
 
 
 class TokenVerifier:
@@ -65,11 +69,11 @@ class TokenVerifier:
     def _decode(self, token: str) -> Mapping[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError:
+        except jwt.PyJWTError:  # DecodeError, and InvalidTokenError for a non-string `kid`
             raise InvalidTokenError("The token is malformed") from None
-        algorithm = header.get("alg")
-        if algorithm != "RS256":
-            raise InvalidTokenError(f"The token's algorithm '{algorithm}' is not allowed")
+        if header.get("alg") != "RS256":
+            # The header is the sender's text: it is never echoed into the answer's headers.
+            raise InvalidTokenError("The token's algorithm is not allowed (only RS256 is)")
         if header.get("kid") != self._key.kid:
             raise InvalidTokenError("The signature key was not found")
         try:
@@ -93,8 +97,11 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise InvalidTokenError("The token is malformed") from None
         for name in ("exp", "nbf"):
-            if not isinstance(claims[name], int | float) or isinstance(claims[name], bool):
+            value = claims[name]
+            if not isinstance(value, int | float) or isinstance(value, bool):
                 raise InvalidTokenError(f"The token's '{name}' claim is not a number")
+            if not math.isfinite(value):
+                raise InvalidTokenError(f"The token's '{name}' claim is not a finite number")
         issuer = claims["iss"]
         if not isinstance(issuer, str) or not issuer.endswith("/identity_"):
             raise InvalidTokenError(f"The issuer '{issuer}' is invalid")

@@ -13,11 +13,23 @@ READ_SCOPES = frozenset({"OR.Machines", "OR.Machines.Read"})
 WRITE_SCOPES = frozenset({"OR.Machines", "OR.Machines.Write"})
 
 
+_CHALLENGE_LIMIT = 200
+
+
+def header_safe(text: str) -> str:
+    """`text` as a quoted-string body: printable ASCII only, quotes escaped, length bounded.
+
+    Descriptions can quote claims of a signed token (issuer, audience); whatever they hold,
+    the answer's `WWW-Authenticate` header stays one valid line.
+    """
+    printable = "".join(c if " " <= c <= "~" else "?" for c in text[:_CHALLENGE_LIMIT])
+    return printable.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _unauthenticated(description: str | None) -> ApiError:
     challenge = "Bearer"
     if description is not None:
-        escaped = description.replace("\\", "\\\\").replace('"', '\\"')
-        challenge = f'Bearer error="invalid_token", error_description="{escaped}"'
+        challenge = f'Bearer error="invalid_token", error_description="{header_safe(description)}"'
     return ApiError(401, NOT_AUTHENTICATED, 0, {"WWW-Authenticate": challenge})
 
 
@@ -48,5 +60,7 @@ def authorize(claims: Mapping[str, Any], accepted: Collection[str]) -> None:
     """Raise 403 unless the token holds one of the `accepted` scopes."""
     scopes = claims.get("scope", [])
     granted = scopes.split() if isinstance(scopes, str) else scopes
-    if not any(scope in accepted for scope in granted):
+    if not isinstance(granted, list) or not any(
+        isinstance(scope, str) and scope in accepted for scope in granted
+    ):
         raise ApiError(403, NOT_AUTHORIZED, 0)

@@ -1,5 +1,7 @@
 """Property: junk in any query option, key or body gets a 4xx in Orchestrator's shape, no 5xx."""
 
+import base64
+import json
 from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
@@ -71,3 +73,29 @@ def test_junk_bytes_never_5xx(data: bytes) -> None:
     headers = {**bearer(_token), "Content-Type": "application/json"}
     response = _http.post(MACHINES, data=data, headers=headers)
     assert_clean_answer(response.status_code, response.get_json(silent=True))
+
+
+jwt_headers = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["alg", "kid", "typ", "crit", "jku", "x5u", "b64"]) | st.text(max_size=8),
+        json_values,
+        max_size=5,
+    ),
+    json_values,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(header=jwt_headers, claims=json_values, signature=st.binary(max_size=40))
+def test_forged_jwt_never_5xx(header: object, claims: object, signature: bytes) -> None:
+    """Any JWT header, claims and signature get 401 with a one-line ASCII challenge."""
+    token = ".".join(
+        base64.urlsafe_b64encode(part).rstrip(b"=").decode()
+        for part in (json.dumps(header).encode(), json.dumps(claims).encode(), signature)
+    )
+    response = _http.get(MACHINES, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401, response.data
+    assert_clean_answer(response.status_code, response.get_json())
+    challenge = response.headers["WWW-Authenticate"]
+    assert challenge.isascii()
+    assert challenge.isprintable()
