@@ -105,7 +105,7 @@ def test_alg_none_is_refused(emulator: Emulator, http: FlaskClient) -> None:
     """An unsigned token with `alg: none` and otherwise valid claims is refused."""
     claims = jwt.decode(token_for(http), options={"verify_signature": False})
     token = unsigned(claims, {"alg": "none", "kid": emulator.signing_key.kid})
-    assert_unauthenticated(call(http, "GET", token=token), "'none' is not allowed")
+    assert_unauthenticated(call(http, "GET", token=token), "algorithm is not allowed")
 
 
 def test_hs256_with_the_public_key_is_refused(emulator: Emulator, http: FlaskClient) -> None:
@@ -118,7 +118,7 @@ def test_hs256_with_the_public_key_is_refused(emulator: Emulator, http: FlaskCli
     )
     mac = hmac.new(public_pem, signing_input, hashlib.sha256).digest()
     token = signing_input.decode() + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-    assert_unauthenticated(call(http, "GET", token=token), "'HS256' is not allowed")
+    assert_unauthenticated(call(http, "GET", token=token), "algorithm is not allowed")
 
 
 @pytest.mark.parametrize("token", ["abc", "a.b.c", "Bearer", "e30.e30.e30"])
