@@ -183,10 +183,16 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
         machine_id = parse_key(key)
         body = parse_json_object(request.get_data(cache=False))
         if request.method == "PATCH":
-            current = storing(lambda: found.machines.get(machine_id))
-            body = {**current, **body}
-        fields = machine_fields(body)
-        record = storing(lambda: found.machines.replace(machine_id, fields))
+            # Merged with the stored machine under the store's lock: only the given members
+            # change, as Orchestrator updates only the changed columns.
+            record = storing(
+                lambda: found.machines.update(
+                    machine_id, lambda current: machine_fields({**current, **body})
+                )
+            )
+        else:
+            fields = machine_fields(body)
+            record = storing(lambda: found.machines.replace(machine_id, fields))
         context = entity_context(root(organization, tenant), None)
         return entity_response({"@odata.context": context, **machine_item(record)})
 

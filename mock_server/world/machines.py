@@ -3,7 +3,7 @@
 import copy
 import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 MachineRecord = dict[str, Any]
@@ -148,8 +148,20 @@ class MachineStore:
 
     def replace(self, machine_id: int, fields: Mapping[str, Any]) -> MachineRecord:
         """Give machine `machine_id` these fields (id and key kept); returns the new record."""
+        return self.update(machine_id, lambda _current: fields)
+
+    def update(
+        self, machine_id: int, change: Callable[[MachineRecord], Mapping[str, Any]]
+    ) -> MachineRecord:
+        """Replace machine `machine_id` by `change(current record)`, atomically.
+
+        The read, `change` (which merges and validates) and the write happen under the
+        store's lock, so a concurrent update never writes back a value read before another
+        update committed. `change` raising leaves the machine as it was.
+        """
         with self._lock:
             current = self.get(machine_id)
+            fields = change(current)
             self._claim_name(fields["Name"], machine_id)
             record = complete_record(fields, machine_id, current["Key"])
             del self._names[current["Name"].casefold()]

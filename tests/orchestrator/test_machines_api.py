@@ -375,3 +375,40 @@ def test_listings_are_kept_only_for_the_current_machines(
     assert 0 < len(store.view()[1]) <= MAX_LISTINGS_PER_SNAPSHOT
     call(http, "PATCH", path=f"{MACHINES}(2)", token=token, json={"Description": "x"})
     assert store.view()[1] == {}
+
+
+def test_patch_that_read_before_another_committed_loses_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A PATCH of `Type` that lands while a PATCH of `Description` is validating keeps both."""
+    emulator = Emulator()
+    token = token_for(emulator.app.test_client())
+    from mock_server.orchestrator import routes
+
+    validate = routes.machine_fields
+    calls: list[int] = []
+    other: list[int] = []
+    concurrent = threading.Thread(target=lambda: patch_type())
+
+    def patch_type() -> None:
+        client = emulator.app.test_client()
+        response = client.patch(f"{MACHINES}(1)", json={"Type": "Template"}, headers=bearer(token))
+        other.append(response.status_code)
+
+    def slow_validation(body: dict[str, object]) -> dict[str, object]:
+        calls.append(1)
+        if len(calls) == 1:
+            # The first PATCH has read machine 1; the second PATCH runs now, and gets a
+            # bounded chance to commit before the first one writes.
+            concurrent.start()
+            concurrent.join(timeout=0.2)
+        return validate(body)
+
+    monkeypatch.setattr(routes, "machine_fields", slow_validation)
+    http = emulator.app.test_client()
+    first = http.patch(f"{MACHINES}(1)", json={"Description": "first"}, headers=bearer(token))
+    concurrent.join(timeout=10)
+    assert first.status_code == 200
+    assert other == [200]
+    stored = call(http, "GET", path=f"{MACHINES}(1)").get_json()
+    assert (stored["Description"], stored["Type"]) == ("first", "Template")
