@@ -6,22 +6,22 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from mock_server.control.dashboard import dashboard_blueprint
 from mock_server.control.routes import ControlError, control_blueprint, control_error_response
 from mock_server.errors import ApiError
-from mock_server.harness import CONTROL_PREFIX, HarnessMiddleware
+from mock_server.harness import BODY_TOO_LARGE, CONTROL_PREFIX, HarnessMiddleware
 from mock_server.http import json_response, new_trace_id
 from mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from mock_server.identity.routes import identity_blueprint, oauth_error_response
 from mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
 from mock_server.orchestrator.routes import orchestrator_blueprint
+from mock_server.serving import MAX_BODY_BYTES
 
 if TYPE_CHECKING:
     from mock_server.emulator import Emulator
 
-MAX_BODY_BYTES = 1024 * 1024
 _log = logging.getLogger("mock_server")
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 
@@ -56,10 +56,22 @@ def api_error_response(error: ApiError) -> Response:
 def _http_error_response(error: HTTPException) -> Response:
     status = error.code or 500
     if "/identity_/" in request.path and status != 404:
-        return oauth_error_response(OAuthError(INVALID_REQUEST, _describe(error), status=status))
-    if request.path.startswith(CONTROL_PREFIX):
-        return control_error_response(ControlError(_describe(error), status))
-    return api_error_response(ApiError(status, _describe(error)))
+        response = oauth_error_response(
+            OAuthError(INVALID_REQUEST, _describe(error), status=status)
+        )
+    elif request.path.startswith(CONTROL_PREFIX):
+        response = control_error_response(ControlError(_describe(error), status))
+    else:
+        response = api_error_response(ApiError(status, _describe(error)))
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+def _refuse_unread_body() -> None:
+    """A body the server transport refused to read is answered here, in the service's shape."""
+    if request.environ.get(BODY_TOO_LARGE):
+        raise RequestEntityTooLarge()
 
 
 def _describe(error: HTTPException) -> str:
@@ -83,6 +95,7 @@ def create_app(emulator: "Emulator") -> Flask:
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it
+    app.before_request(_refuse_unread_body)
     app.register_blueprint(identity_blueprint(emulator))
     app.register_blueprint(orchestrator_blueprint(emulator))
     app.register_blueprint(swagger_blueprint(emulator))

@@ -1,7 +1,6 @@
 """`uipath-mock`: serve an emulator over HTTP with waitress, a production WSGI server."""
 
 import argparse
-import ipaddress
 import signal
 import sys
 from collections.abc import Sequence
@@ -9,9 +8,10 @@ from types import FrameType
 from typing import NoReturn
 
 from mock_server.banner import start_banner
+from mock_server.control.routes import is_loopback_name
 from mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
 from mock_server.identity.tokens import SigningKey
-from mock_server.server import EmulatorServer
+from mock_server.server import DEFAULT_CONNECTION_LIMIT, DEFAULT_IDLE_TIMEOUT, EmulatorServer
 from mock_server.world import WorldError
 
 USAGE_ERROR = 2
@@ -60,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--threads", type=_positive, default=8, help="worker threads (default 8)")
     parser.add_argument(
+        "--connection-limit",
+        type=_positive,
+        default=DEFAULT_CONNECTION_LIMIT,
+        metavar="N",
+        help=f"open connections served at once (default {DEFAULT_CONNECTION_LIMIT})",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_positive,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close keep-alive connections idle this long (default {DEFAULT_IDLE_TIMEOUT})",
+    )
+    parser.add_argument(
         "--state",
         metavar="FILE",
         help="load the world from FILE if it exists and write it back after every change",
@@ -81,12 +95,19 @@ def _fail(message: str) -> NoReturn:
 
 def is_loopback(host: str) -> bool:
     """Whether `host` only accepts connections from this machine."""
-    if host == "localhost":
-        return True
+    return is_loopback_name(host.strip("[]").lower())
+
+
+def _allow_open_files(needed: int) -> None:
+    """Raise this process's open-file limit towards `needed` (POSIX), within the hard limit."""
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        import resource
+    except ImportError:  # Windows has no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -116,8 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot use --state {args.state}: {error}")
+    _allow_open_files(args.connection_limit + 64)
     try:
-        server = EmulatorServer(emulator, host=args.host, port=args.port, threads=args.threads)
+        server = EmulatorServer(
+            emulator,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            connection_limit=args.connection_limit,
+            idle_timeout=args.idle_timeout,
+        )
     except OSError as error:
         print(
             f"uipath-mock: error: cannot listen on {args.host}:{args.port}: {error}",

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 DROP_CONNECTION = "uipath_emulator.drop_connection"
 """WSGI environ key of a callable, set by the transport, that drops the client's connection."""
 
+BOUND_HOST = "uipath_emulator.bound_host"
+"""WSGI environ key of the address a server transport listens on (absent in-process)."""
+
+BODY_TOO_LARGE = "uipath_emulator.body_too_large"
+"""WSGI environ key set by the server transport for a body it refused to read (413)."""
+
+IN_PROCESS = "uipath_emulator.in_process"
+"""WSGI environ key set by the in-process transports: the request never crossed a network."""
+
 CONTROL_PREFIX = "/_emulator"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -15,7 +15,7 @@ import requests
 import responses
 from requests.adapters import HTTPAdapter
 
-from mock_server.harness import DROP_CONNECTION
+from mock_server.harness import DROP_CONNECTION, IN_PROCESS
 from mock_server.inprocess_httpx import httpx_router
 from mock_server.serving import SERVER_HEADER
 
@@ -80,6 +80,7 @@ def wsgi_environ(
         "CONTENT_LENGTH": str(len(body)),
         "HTTP_HOST": parts.netloc,
         DROP_CONNECTION: drop,
+        IN_PROCESS: True,
     }
     for name, value in headers:
         key = name.upper().replace("-", "_")

@@ -1,15 +1,19 @@
 """Server mode: an emulator served by waitress, in the foreground or in a background thread."""
 
+import logging
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask, WSGITask
+from waitress.utilities import RequestEntityTooLarge
 
-from mock_server.harness import DROP_CONNECTION
-from mock_server.serving import SERVER_HEADER
+from mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
+from mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
 
 if TYPE_CHECKING:
     from mock_server.emulator import Emulator
@@ -37,10 +41,12 @@ def _drop_from(environ: dict[str, Any]) -> Callable[[], None] | None:
 
 
 class _WithDrop:
-    """Gives the harness a way to drop the connection of the request it is answering."""
+    """Gives the harness a way to drop the connection of the request it is answering, and
+    tells it which address the server is bound to."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], bound_host: str) -> None:
         self._app = app
+        self._bound_host = bound_host
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -48,26 +54,107 @@ class _WithDrop:
         drop = _drop_from(environ)
         if drop is not None:
             environ[DROP_CONNECTION] = drop
+        environ[BOUND_HOST] = self._bound_host
         return self._app(environ, start_response)
 
 
+class _TooLargeTask(WSGITask):
+    """Answers a body over the limit through the app, in the service's own error shape.
+
+    waitress refuses such a body before reading it (so it never reaches memory or the temp
+    directory) and would answer with its own plain-text page; this task lets the emulator's
+    app render the 413 instead, with no body and the request marked.
+    """
+
+    def execute(self) -> None:
+        if not isinstance(self.request.error, RequestEntityTooLarge):
+            ErrorTask.execute(self)  # type: ignore[arg-type]  # same Task state, its own answer
+            return
+        self.set_close_on_finish()
+        super().execute()
+
+    def get_environment(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environment()
+        environ[BODY_TOO_LARGE] = True
+        environ["CONTENT_LENGTH"] = "0"
+        return environ
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _TooLargeTask
+
+
+DEFAULT_CONNECTION_LIMIT = 1000
+"""Open connections served at once: far above what a test run's connection pools keep open."""
+
+DEFAULT_IDLE_TIMEOUT = 15
+"""Seconds after which an idle keep-alive connection is closed (waitress's default is 120)."""
+
+_log = logging.getLogger("mock_server")
+
+
+class _ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """waitress's server logger, with its connection-limit messages said so a user can act."""
+
+    def __init__(self, logger: logging.Logger, limit: int, idle_timeout: int) -> None:
+        super().__init__(logger, {})
+        self._limit = limit
+        self._idle_timeout = idle_timeout
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        """Rewrite the two connection-limit messages; pass every other one through."""
+        text = str(msg)
+        if "reached the connection limit" in text:
+            _log.warning(
+                "uipath-mock: %d open connections reached the limit; new clients wait until "
+                "one closes (idle ones close after %d s). Raise --connection-limit, or close "
+                "your HTTP sessions.",
+                self._limit,
+                self._idle_timeout,
+            )
+        elif "dropped below the connection limit" in text:
+            _log.warning("uipath-mock: open connections are below the limit again")
+        else:
+            self.logger.log(level, msg, *args, **kwargs)
+
+
 class EmulatorServer:
-    """An emulator on a waitress server; `port=0` picks a free port (see `base_url`)."""
+    """An emulator on a waitress server; `port=0` picks a free port (see `base_url`).
+
+    `connection_limit` connections are served at once, idle ones are closed after
+    `idle_timeout` seconds, and request bodies over `max_body` bytes are refused with 413
+    before they are read.
+    """
 
     def __init__(
-        self, emulator: "Emulator", host: str = "127.0.0.1", port: int = 0, threads: int = 8
+        self,
+        emulator: "Emulator",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        *,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+        max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.emulator = emulator
         self.host = host
         self._server = create_server(
-            _WithDrop(emulator.app),
+            _WithDrop(emulator.app, host),
             host=host,
             port=port,
             threads=threads,
             ident=SERVER_HEADER,
             log_socket_errors=False,
             clear_untrusted_proxy_headers=True,
+            connection_limit=connection_limit,
+            channel_timeout=idle_timeout,
+            cleanup_interval=max(1, min(idle_timeout, 5)),
+            max_request_body_size=max_body + 1,  # waitress refuses sizes >= its limit
+            asyncore_use_poll=True,  # select() cannot watch descriptors past 1023
         )
+        self._server.channel_class = _Channel
+        self._server.logger = _ServerLog(self._server.logger, connection_limit, idle_timeout)
         self._thread: threading.Thread | None = None
 
     @property

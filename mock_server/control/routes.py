@@ -1,6 +1,7 @@
 """The control plane under `/_emulator/`: health, reset, state, clock, faults, request journal."""
 
 import hmac
+import ipaddress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, request
 
 from mock_server.control.faults import FaultSpecError, fault_from_spec
+from mock_server.harness import BOUND_HOST, IN_PROCESS
 from mock_server.http import JSONBodyError, json_response, parse_json_body
 from mock_server.world import WorldError
 
@@ -34,6 +36,37 @@ def control_error_response(error: ControlError) -> Response:
 
 def _host_of(origin: str) -> str:
     return urlsplit(origin).netloc
+
+
+def _hostname(host: str) -> str:
+    """The name or address in a `Host` value, without port and brackets, lowercase."""
+    try:
+        return (urlsplit(f"//{host}").hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+
+
+def is_loopback_name(hostname: str) -> bool:
+    """Whether `hostname` can only mean this machine: `localhost`, `*.localhost`, 127/8, ::1."""
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_is_trusted(environ: dict[str, Any], host: str) -> bool:
+    """A request that crossed a network must name this machine, or the address bound to.
+
+    Without this, DNS rebinding lets a web page the developer opens reach the control plane
+    under its own name (`Host: evil.example`), as Jupyter and webpack-dev-server guard against.
+    """
+    if environ.get(IN_PROCESS):
+        return True
+    hostname = _hostname(host)
+    bound = environ.get(BOUND_HOST)
+    return is_loopback_name(hostname) or (bound is not None and hostname == _hostname(bound))
 
 
 def _json_body() -> Any:
@@ -99,6 +132,13 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
             sent = request.headers.get("Authorization", "")
             if not hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
                 raise ControlError("The control plane needs 'Authorization: Bearer <token>'.", 401)
+        elif not _host_is_trusted(request.environ, request.host):
+            raise ControlError(
+                f"Control requests must name this machine (localhost, 127.0.0.1, [::1]) or the "
+                f"bound address in Host; got '{_hostname(request.host)}'. Start uipath-mock "
+                "with --control-token to reach the control plane under other names.",
+                403,
+            )
         origin = request.headers.get("Origin")
         if request.method not in _SAFE_METHODS and origin and _host_of(origin) != request.host:
             # A browser names the page that sent a cross-site request: without this, any web

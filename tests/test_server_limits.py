@@ -1,0 +1,141 @@
+"""The server transport's limits: many idle connections, the connection limit, big bodies."""
+
+import logging
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from mock_server import Emulator
+from mock_server.server import EmulatorServer
+from tests.orchestrator.helpers import MACHINES
+
+TOKEN_PATH = "/acme/identity_/connect/token"
+
+
+def _connect(server: EmulatorServer) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def _read_answer(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    """An emulator on a free loopback port with the default limits."""
+    with EmulatorServer(Emulator(), host="127.0.0.1", port=0) as running:
+        yield running
+
+
+def test_200_idle_connections_do_not_starve_a_new_client(server: EmulatorServer) -> None:
+    """With 200 idle keep-alive connections open, a new client is still answered at once."""
+    idle = []
+    try:
+        for _ in range(200):
+            sock = _connect(server)
+            sock.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert b" 200 " in _read_answer(sock).split(b"\r\n", 1)[0]
+            idle.append(sock)  # kept open and idle, as an un-closed session's pool leaves it
+        probe = requests.get(f"{server.base_url}/_emulator/health", timeout=5)
+        assert probe.status_code == 200
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_reaching_the_connection_limit_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """When the limit is reached the server says so, naming the option that raises it."""
+    caplog.set_level(logging.WARNING, logger="mock_server")
+    with EmulatorServer(Emulator(), connection_limit=8, idle_timeout=60) as running:
+        socks = [_connect(running) for _ in range(10)]
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and "--connection-limit" not in caplog.text:
+                # Each new connection makes the server look at its limit again.
+                socket.create_connection(("127.0.0.1", running.port), timeout=1).close()
+        finally:
+            for sock in socks:
+                sock.close()
+    assert "8 open connections reached the limit" in caplog.text
+    assert "--connection-limit" in caplog.text
+
+
+def test_idle_connections_are_closed_after_the_idle_timeout() -> None:
+    """A connection that sends nothing is closed by the server after `idle_timeout` seconds."""
+    with EmulatorServer(Emulator(), idle_timeout=1) as running:
+        sock = _connect(running)
+        try:
+            assert sock.recv(1) == b""  # the server closed it (recv would time out otherwise)
+        finally:
+            sock.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "shape"),
+    [(TOKEN_PATH, "oauth"), (MACHINES, "orchestrator"), ("/_emulator/state", "control")],
+)
+def test_oversized_body_is_refused_before_it_is_read(
+    server: EmulatorServer, path: str, shape: str
+) -> None:
+    """A 1 GiB Content-Length is answered 413 in the service's shape before any body is sent."""
+    sock = _connect(server)
+    try:
+        sock.sendall(
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {1024**3}\r\n\r\n".encode()
+        )
+        answer = _read_answer(sock)
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    body = answer.partition(b"\r\n\r\n")[2]
+    expected = {"oauth": b'{"error":"invalid_request"', "orchestrator": b'{"message":"The request'}
+    assert body.startswith(expected.get(shape, b'{"message":"The request body is larger'))
+
+
+def test_oversized_chunked_body_is_refused(server: EmulatorServer) -> None:
+    """A chunked body that grows past 1 MiB gets 413 in Orchestrator's shape, nothing stored."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 65536
+
+    response = requests.post(f"{server.base_url}{MACHINES}", data=chunks(), timeout=10)
+    assert response.status_code == 413
+    assert list(response.json()) == ["message", "errorCode", "traceId"]
+    assert len(server.emulator.world.find_organization("acme").find_tenant("QA").machines) == 4
+
+
+def test_body_at_the_limit_is_read(server: EmulatorServer) -> None:
+    """A body of exactly 1 MiB is read and answered by the service, not refused as too large."""
+    body = b"grant_type=client_credentials&client_id=x&pad=" + b"a" * (1024 * 1024 - 46)
+    assert len(body) == 1024 * 1024
+    response = requests.post(
+        f"{server.base_url}{TOKEN_PATH}",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert response.json() == {"error": "invalid_client"}
