@@ -72,23 +72,6 @@ class Listing:
     items: bytes
 
 
-class ItemBytes:
-    """Serialised list items, kept per stored record (a stored record never changes).
-
-    Keyed by the record's identity, holding the record itself so that the key cannot be
-    reused by another object while the entry lives; cleared whole when it reaches `limit`.
-    """
-
-    def __init__(self, limit: int = 20_000) -> None:
-        self._entries: dict[int, tuple[Mapping[str, Any], bytes]] = {}
-        self._limit = limit
-
-    def __call__(self, record: Mapping[str, Any]) -> bytes:
-        entry = self._entries.get(id(record))
-        if entry is not None and entry[0] is record:
-            return entry[1]
-        data = dump_json(machine_item(record))
-        if len(self._entries) >= self._limit:
-            self._entries.clear()
-        self._entries[id(record)] = (record, data)
-        return data
+def item_bytes(record: Mapping[str, Any]) -> bytes:
+    """A machine serialised as a list item (`MachineStore.derived` keeps it per live record)."""
+    return dump_json(machine_item(record))

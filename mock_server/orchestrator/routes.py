@@ -18,11 +18,11 @@ from mock_server.orchestrator.machine_input import (
 )
 from mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
-    ItemBytes,
     Listing,
     collection_body,
     collection_context,
     entity_context,
+    item_bytes,
     machine_item,
     response_headers,
     service_root,
@@ -79,7 +79,6 @@ def _query_pairs() -> list[tuple[str, str]]:
 def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     """The Machines routes of one emulator."""
     blueprint = Blueprint("orchestrator", __name__)
-    item_bytes = ItemBytes()
 
     def tenant_for(organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
         org = emulator.world.find_organization(organization)
@@ -131,7 +130,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
         key = ("listing", request.query_string)
         listing = derived.get(key)
         if listing is None:
-            listing = list_page(snapshot)
+            listing = list_page(found, snapshot)
             if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
                 derived.clear()
             derived[key] = listing
@@ -142,11 +141,12 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
             content_type=ODATA_CONTENT_TYPE,
         )
 
-    def list_page(snapshot: Sequence[Mapping[str, Any]]) -> Listing:
+    def list_page(found: Tenant, snapshot: Sequence[Mapping[str, Any]]) -> Listing:
         options = _options(odata.parse_list_options)
         page, count = odata.evaluate(snapshot, options)
         if options.select is None:
-            items = b",".join(item_bytes(record) for record in page)
+            derived = found.machines.derived
+            items = b",".join(derived(record, item_bytes) for record in page)
         else:
             items = b",".join(
                 dump_json(machine_item(odata.project(record, options))) for record in page

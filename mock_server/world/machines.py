@@ -104,6 +104,7 @@ class MachineStore:
         self._next_id = max(next_id or 0, highest + 1)
         self.revision = 0
         """How many writes the store has taken; persistence saves only when it moves."""
+        self._record_cache: dict[int, tuple[MachineRecord, Any]] = {}
 
     @property
     def next_id(self) -> int:
@@ -124,6 +125,20 @@ class MachineStore:
 
     def __len__(self) -> int:
         return len(self._current[0])
+
+    def derived(self, record: MachineRecord, compute: Callable[[MachineRecord], Any]) -> Any:
+        """`compute(record)`, kept while `record` is the stored version of its machine.
+
+        A value cached for a machine is dropped when the machine is replaced or deleted, so
+        the cache never holds more than one entry per live machine.
+        """
+        entry = self._record_cache.get(record["Id"])
+        if entry is not None and entry[0] is record:
+            return entry[1]
+        value = compute(record)
+        if self._by_id.get(record["Id"]) is record:
+            self._record_cache[record["Id"]] = (record, value)
+        return value
 
     def get(self, machine_id: int) -> MachineRecord:
         """The machine with this id; raises `MachineNotFoundError`."""
@@ -167,6 +182,7 @@ class MachineStore:
             del self._names[current["Name"].casefold()]
             self._names[record["Name"].casefold()] = machine_id
             self._by_id[machine_id] = record
+            self._record_cache.pop(machine_id, None)
             records = [record if r["Id"] == machine_id else r for r in self._current[0]]
             self._current = (records, {})
             self.revision += 1
@@ -180,6 +196,7 @@ class MachineStore:
                 self.get(machine_id)
             for machine_id in doomed:
                 record = self._by_id.pop(machine_id)
+                self._record_cache.pop(machine_id, None)
                 del self._names[record["Name"].casefold()]
             self._current = ([r for r in self._current[0] if r["Id"] not in doomed], {})
             self.revision += 1

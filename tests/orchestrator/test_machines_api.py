@@ -1,5 +1,6 @@
 """The Machines routes: envelopes, headers, CRUD, validation, errors, concurrency."""
 
+import gc
 import json
 import threading
 import uuid
@@ -412,3 +413,19 @@ def test_patch_that_read_before_another_committed_loses_nothing(
     assert other == [200]
     stored = call(http, "GET", path=f"{MACHINES}(1)").get_json()
     assert (stored["Description"], stored["Type"]) == ("first", "Template")
+
+
+def test_deleted_machines_leave_no_copy_in_memory(http: FlaskClient) -> None:
+    """Once a listed machine is deleted, nothing keeps its record (or its cached bytes) alive."""
+    names = [f"LEAK-PROBE-{n}" for n in range(3)]
+    for name in names:
+        created = call(http, "POST", json={"Name": name, "Description": "x" * 500})
+        assert created.status_code == 201
+        call(http, "GET", path=f"{MACHINES}?$top=1000")
+        assert (
+            call(http, "DELETE", path=f"{MACHINES}({created.get_json()['Id']})").status_code == 204
+        )
+    call(http, "GET", path=f"{MACHINES}?$top=1000")
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, dict) and o.get("Name") in names]
+    assert alive == []
