@@ -7,7 +7,12 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from mock_server.control.faults import Fault
-from mock_server.control.journal import JournalEntry, redact_authorization, redact_query
+from mock_server.control.journal import (
+    JournalEntry,
+    redact_authorization,
+    redact_query,
+    truncated,
+)
 from mock_server.http import dump_json
 
 if TYPE_CHECKING:
@@ -131,8 +136,8 @@ class HarnessMiddleware:
             JournalEntry(
                 timestamp=self._emulator.clock.now(),
                 method=method,
-                path=path,
-                query_string=redact_query(environ.get("QUERY_STRING", "")),
+                path=truncated(path),
+                query_string=truncated(redact_query(environ.get("QUERY_STRING", ""))),
                 authorization=redact_authorization(environ.get("HTTP_AUTHORIZATION")),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),

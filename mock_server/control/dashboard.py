@@ -73,7 +73,7 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
                 ],
             }
         )
-    entries = [entry.as_dict() for entry in emulator.requests.entries()[-REQUESTS_SHOWN:]]
+    entries = [entry.as_dict() for entry in emulator.requests.entries(REQUESTS_SHOWN)]
     return {
         "organizations": organizations,
         "clock": clock_document(emulator),

@@ -56,6 +56,17 @@ class JournalEntry:
         }
 
 
+MAX_TEXT = 2048
+"""Characters of a path or query string the journal keeps; the rest is cut, with a marker."""
+
+
+def truncated(text: str, limit: int = MAX_TEXT) -> str:
+    """`text`, or its first `limit` characters and a marker saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}...[truncated: {len(text)} characters in all]"
+
+
 def redact_query(query_string: str) -> str:
     """The query string with the value of any secret-bearing parameter replaced."""
     if not query_string:
@@ -84,27 +95,56 @@ def redact_authorization(value: str | None) -> str | None:
     return REDACTED
 
 
-class RequestJournal:
-    """The latest requests, oldest first, bounded so that a long test run cannot fill memory."""
+_ENTRY_OVERHEAD = 400
+"""Bytes an entry takes besides its texts (the object, its numbers, method and status)."""
 
-    def __init__(self, capacity: int = 1000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+
+def _size(entry: JournalEntry) -> int:
+    return _ENTRY_OVERHEAD + len(entry.path) + len(entry.query_string)
+
+
+class RequestJournal:
+    """The latest requests, oldest first, bounded in count and in bytes.
+
+    Paths and query strings are cut to `MAX_TEXT` characters by the harness before they are
+    recorded, and the oldest entries are dropped while the journal holds more than `capacity`
+    entries or about `max_bytes` bytes, so no run of requests can make it fill memory.
+    """
+
+    def __init__(self, capacity: int = 1000, max_bytes: int = 8 * 1024 * 1024) -> None:
+        self._entries: deque[JournalEntry] = deque()
+        self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def record(self, entry: JournalEntry) -> None:
-        """Append an entry, dropping the oldest when full."""
+        """Append an entry, dropping the oldest ones while the journal is over its bounds."""
         with self._lock:
             self._entries.append(entry)
+            self._bytes += _size(entry)
+            while len(self._entries) > self._capacity or (
+                self._bytes > self._max_bytes and len(self._entries) > 1
+            ):
+                self._bytes -= _size(self._entries.popleft())
 
-    def entries(self) -> list[JournalEntry]:
-        """A copy of the journal, oldest first."""
+    def entries(self, limit: int | None = None) -> list[JournalEntry]:
+        """A copy of the journal, oldest first; with `limit`, only the newest `limit` entries."""
         with self._lock:
-            return list(self._entries)
+            if limit is None or limit >= len(self._entries):
+                return list(self._entries)
+            return list(self._entries)[len(self._entries) - limit :]
+
+    @property
+    def size_bytes(self) -> int:
+        """About how many bytes the entries take."""
+        return self._bytes
 
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __iter__(self) -> Iterator[JournalEntry]:
         return iter(self.entries())

@@ -201,7 +201,14 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/requests")
     def get_requests() -> Response:
-        return json_response({"requests": [entry.as_dict() for entry in emulator.requests]})
+        limit_text = request.args.get("limit")
+        limit = None
+        if limit_text is not None:
+            if not (limit_text.isascii() and limit_text.isdigit()) or len(limit_text) > 9:
+                raise ControlError("limit: must be a non-negative integer")
+            limit = int(limit_text)
+        entries = emulator.requests.entries(limit)
+        return json_response({"requests": [entry.as_dict() for entry in entries]})
 
     @blueprint.delete("/requests")
     def delete_requests() -> Response:

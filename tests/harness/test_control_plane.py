@@ -7,6 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import Emulator
+from mock_server.control.journal import JournalEntry, RequestJournal
 from mock_server.well_known import FULL
 from tests.identity.helpers import credentials_form, post_token
 from tests.orchestrator.helpers import MACHINES, call, token_for
@@ -253,3 +254,54 @@ def test_world_documents_and_the_world_share_nothing() -> None:
     restored = emulator.state()["organizations"][0]["tenants"][0]["machines"][0]
     assert restored["Name"] == "BUILD-AGENT-01"
     assert [tag["Name"] for tag in restored["Tags"]] == ["team", "env"]
+
+
+def test_journal_cuts_long_paths_and_stays_bounded_in_bytes(emulator: Emulator) -> None:
+    """1,000 requests with 250 kB paths keep the journal near its byte bound, paths marked cut."""
+    http = emulator.app.test_client()
+    long_path = "/acme/DefaultTenant/orchestrator_/odata/" + "x" * 250_000
+    for _ in range(1000):
+        http.get(long_path, query_string={"q": "y" * 10_000})
+    entries = emulator.requests.entries()
+    assert len(entries) == 1000
+    assert emulator.requests.size_bytes <= 8 * 1024 * 1024
+    assert entries[-1].path.endswith(f"...[truncated: {len(long_path)} characters in all]")
+    assert len(entries[-1].path) < 2100
+    assert "truncated" in entries[-1].query_string
+
+
+def test_journal_drops_oldest_entries_past_its_byte_bound() -> None:
+    """A journal bounded in bytes keeps the newest entries that fit."""
+    journal = RequestJournal(capacity=1000, max_bytes=10_000)
+    for n in range(100):
+        journal.record(
+            JournalEntry(float(n), "GET", "/" + "p" * 1000, "", None, 200, 1.0, fault=False)
+        )
+    kept = journal.entries()
+    assert 1 <= len(kept) < 100
+    assert kept[-1].timestamp == 99.0
+    assert journal.size_bytes <= 10_000
+
+
+def test_requests_takes_a_limit(emulator: Emulator, http: FlaskClient) -> None:
+    """`GET /_emulator/requests?limit=N` answers the newest N entries, oldest first."""
+    for n in range(5):
+        http.get(f"/nowhere/{n}")
+    answer = control(http, "GET", "requests?limit=2").get_json()["requests"]
+    assert [entry["path"] for entry in answer] == ["/nowhere/3", "/nowhere/4"]
+    assert len(control(http, "GET", "requests?limit=0").get_json()["requests"]) == 0
+    assert len(control(http, "GET", "requests").get_json()["requests"]) == 5
+
+
+@pytest.mark.parametrize("limit", ["-1", "x", "1.5", "\u0663", "9" * 12])
+def test_requests_limit_must_be_a_count(http: FlaskClient, limit: str) -> None:
+    """A `limit` that is not a plain non-negative integer gets 400."""
+    response = http.get("/_emulator/requests", query_string={"limit": limit})
+    assert response.status_code == 400
+    assert response.get_json()["message"] == "limit: must be a non-negative integer"
+
+
+def test_dashboard_asks_only_for_the_requests_it_shows(http: FlaskClient) -> None:
+    """The dashboard polls the journal with `limit`, never the whole journal."""
+    page = http.get("/_emulator/").get_data(as_text=True)
+    assert 'urls.requests += "?limit=" + SHOWN;' in page
