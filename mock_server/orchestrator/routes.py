@@ -76,6 +76,19 @@ def _query_pairs() -> list[tuple[str, str]]:
     return [(name, value) for name, value in request.args.items(multi=True) if name != "$format"]
 
 
+def _listing_key() -> tuple[tuple[str, str], ...]:
+    """What a listing depends on: the `$` options, in a canonical order.
+
+    Other parameters are ignored by the query engine, so they must not make a listing miss
+    the cache (a junk parameter per request would otherwise defeat it).
+    """
+    return tuple(
+        sorted(
+            (name.strip(), value) for name, value in _query_pairs() if name.strip().startswith("$")
+        )
+    )
+
+
 def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     """The Machines routes of one emulator."""
     blueprint = Blueprint("orchestrator", __name__)
@@ -127,7 +140,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     def list_machines(organization: str, tenant: str) -> Response:
         found = tenant_for(organization, tenant, READ_SCOPES)
         snapshot, derived = found.machines.view()
-        key = ("listing", request.query_string)
+        key = _listing_key()
         listing = derived.get(key)
         if listing is None:
             listing = list_page(found, snapshot)

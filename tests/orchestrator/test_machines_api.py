@@ -429,3 +429,14 @@ def test_deleted_machines_leave_no_copy_in_memory(http: FlaskClient) -> None:
     gc.collect()
     alive = [o for o in gc.get_objects() if isinstance(o, dict) and o.get("Name") in names]
     assert alive == []
+
+
+def test_junk_parameters_share_one_cached_listing(emulator: Emulator, http: FlaskClient) -> None:
+    """Listings are cached by their `$` options: other parameters never add cache entries."""
+    token = token_for(http)
+    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    for n in range(MAX_LISTINGS_PER_SNAPSHOT + 5):
+        response = call(http, "GET", path=f"{MACHINES}?$top=2&junk{n}={n}", token=token)
+        assert len(response.get_json()["value"]) == 2
+    call(http, "GET", path=f"{MACHINES}?junk=1&$top=2", token=token)
+    assert len(store.view()[1]) == 1

@@ -50,6 +50,10 @@ _Scope = dict[str, tuple[int, EdmType]]
 
 _INT32_RANGE = range(-(2**31), 2**31)
 _INT64_RANGE = range(-(2**63), 2**63)
+_DECIMAL_MAX = 2**96 - 1
+"""The largest .NET `decimal` (79,228,162,514,264,337,593,543,950,335: 29 digits)."""
+_DECIMAL_DIGITS = 29
+_DOUBLE_MAX = Decimal("1.7976931348623157e308")
 _OTHER_LITERALS: dict[type[ast._Node], str] = {
     ast.Date: "Edm.Date",
     ast.Time: "Edm.TimeOfDay",
@@ -144,13 +148,23 @@ def _literal(node: ast._Literal) -> _Operand:
     if isinstance(node, ast.Boolean):
         return _constant(BOOLEAN, node.val == "true")
     if isinstance(node, ast.Integer):
+        digits = node.val.lstrip("+-").lstrip("0")
+        if len(digits) > _DECIMAL_DIGITS:  # never handed to int(), which refuses 4,300 digits
+            raise _out_of_range(node.val, "Edm.Decimal")
         number = int(node.val)
         if number in _INT32_RANGE:
             return _constant(INT32, number)
-        return _constant(INT64 if number in _INT64_RANGE else DECIMAL, number)
+        if number in _INT64_RANGE:
+            return _constant(INT64, number)
+        if abs(number) > _DECIMAL_MAX:
+            raise _out_of_range(node.val, "Edm.Decimal")
+        return _constant(DECIMAL, number)
     if isinstance(node, ast.Float):
         is_double = "e" in node.val.lower()
-        return _constant(DOUBLE if is_double else DECIMAL, Decimal(node.val))
+        value = Decimal(node.val)
+        if not value.is_finite() or abs(value) > (_DOUBLE_MAX if is_double else _DECIMAL_MAX):
+            raise _out_of_range(node.val, "Edm.Double" if is_double else "Edm.Decimal")
+        return _constant(DOUBLE if is_double else DECIMAL, value)
     if isinstance(node, ast.String):
         return _constant(STRING, node.val)
     if isinstance(node, ast.GUID):
@@ -164,6 +178,11 @@ def _literal(node: ast._Literal) -> _Operand:
             ) from None
     name = _OTHER_LITERALS.get(type(node), type(node).__name__)
     return _constant(EdmType(Kind.OTHER, name), getattr(node, "val", None))
+
+
+def _out_of_range(literal: str, edm_type: str) -> ODataQueryError:
+    shown = literal if len(literal) <= 40 else f"{literal[:40]}... ({len(literal)} characters)"
+    return invalid(f"The literal '{shown}' is out of the range of {edm_type}.", OPTION)
 
 
 def _identifier(node: ast.Identifier, scope: _Scope) -> _Operand:

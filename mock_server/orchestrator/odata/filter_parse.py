@@ -35,6 +35,8 @@ from mock_server.orchestrator.odata.errors import ODataQueryError, invalid
 from mock_server.orchestrator.odata.functions import no_signature, unknown_function
 
 OPTION = "$filter"
+MAX_DEPTH = 800
+"""ODL's `UriQueryExpressionParser` recursion limit: parentheses nested deeper are refused."""
 MAX_NODE_COUNT = 100
 MAX_ANY_ALL_DEPTH = 1
 
@@ -88,6 +90,7 @@ class _Tok:
 
 def parse_filter(text: str) -> ast._Node:
     """The AST of a `$filter` expression, within ASP.NET OData's node-count and any/all limits."""
+    check_depth(text)
     try:
         tokens = _tokens(text)
         tree: ast._Node = _grammar().ODataParser().parse(iter(tokens))
@@ -115,6 +118,29 @@ def parse_filter(text: str) -> ast._Node:
         raise _syntax_error(text, len(text))
     check_limits(tree)
     return tree
+
+
+def check_depth(text: str) -> None:
+    """Refuse parentheses nested deeper than `MAX_DEPTH` before any parsing (linear, cheap).
+
+    Parentheses inside string literals (`'...'`, with `''` for a quote) do not count.
+    """
+    depth = 0
+    in_string = False
+    for character in text:
+        if character == "'":
+            in_string = not in_string
+        elif in_string:
+            continue
+        elif character == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise invalid(
+                    f"Recursion depth exceeded allowed limit ({MAX_DEPTH} nested parentheses).",
+                    OPTION,
+                )
+        elif character == ")":
+            depth -= 1
 
 
 def _syntax_error(text: str, position: int) -> ODataQueryError:

@@ -114,7 +114,8 @@ def _select(given: dict[str, str]) -> tuple[tuple[str, ...] | None, str | None]:
 
 
 def _integer(value: str, option: str) -> int:
-    number = int(value) if _INTEGER.fullmatch(value) else -1
+    # An Int64 has at most 19 digits: longer text is out of range, and never handed to int().
+    number = int(value) if _INTEGER.fullmatch(value) and len(value) <= 40 else -1
     if not 0 <= number <= _INT64_MAX:
         raise invalid(
             f"Invalid value '{value}' for {option} query option found. The {option} query "
