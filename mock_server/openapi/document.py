@@ -123,6 +123,10 @@ _TOKEN_RESPONSES = {
 }
 
 
+NOT_BLANK = r"\S"
+"""A pattern for text the emulator refuses when empty or only whitespace."""
+
+
 def _scopes_text(scopes: frozenset[str]) -> str:
     return f"OAuth required scopes: {' or '.join(sorted(scopes))}."
 
@@ -229,8 +233,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
         scopes=WRITE_SCOPES,
     ),
-    # The token route also accepts GET, PUT, PATCH and DELETE, only to answer them
-    # `invalid_request` as IdentityServer does: the POST operation says so instead.
+    # The token route also takes GET, PUT, PATCH and DELETE, only to answer them
+    # `invalid_request` as IdentityServer does; they are documented so below.
     ("identity.token", "POST"): Operation(
         "Token_Post",
         "Requests an access token (client credentials).",
@@ -247,6 +251,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "content": {"application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")}},
         },
     ),
+    **{
+        ("identity.token", method): Operation(
+            f"Token_{method.capitalize()}",
+            "Not a token request: answered `invalid_request`, as IdentityServer does.",
+            "Identity",
+            {"400": _response("OAuthError")},
+            description="Only POST with a form body requests a token.",
+        )
+        for method in ("GET", "PUT", "PATCH", "DELETE")
+    },
     ("identity.discovery", "GET"): Operation(
         "Discovery_Get",
         "The OpenID Connect discovery document.",
@@ -408,6 +422,7 @@ def _schemas() -> dict[str, Any]:
     request_members = copy.deepcopy(members)
     for name in IGNORED_ON_INPUT:
         request_members[name]["readOnly"] = True
+    request_members["Name"]["pattern"] = NOT_BLANK
     response_members = copy.deepcopy(members)
     return {
         **convert_definitions(machine),
@@ -488,10 +503,10 @@ def _schemas() -> dict[str, Any]:
         },
         "TokenRequest": {
             "type": "object",
-            "required": ["grant_type"],
+            "required": ["grant_type", "client_id"],
             "properties": {
                 "grant_type": {"type": "string", "enum": ["client_credentials"]},
-                "client_id": {"type": "string"},
+                "client_id": {"type": "string", "minLength": 1},
                 "client_secret": {"type": "string", "format": "password"},
                 "scope": {
                     "type": "string",
@@ -575,14 +590,24 @@ def _parameters(organization: str) -> dict[str, Any]:
         },
         "expand": _query(
             "$expand",
-            {"type": "string"},
+            {"type": "string", "pattern": NOT_BLANK},
             f"Navigation members to include, of: {', '.join(EXPANDABLE)}.",
         ),
         "filter": _query(
-            "$filter", {"type": "string"}, "Restricts the set of items, e.g. `Type eq 'Template'`."
+            "$filter",
+            {"type": "string", "pattern": NOT_BLANK},
+            "Restricts the set of items, e.g. `Type eq 'Template'`.",
         ),
-        "select": _query("$select", {"type": "string"}, "Members to return, e.g. `Id,Name`."),
-        "orderby": _query("$orderby", {"type": "string"}, "Order of the items, e.g. `Name desc`."),
+        "select": _query(
+            "$select",
+            {"type": "string", "pattern": NOT_BLANK},
+            "Members to return, e.g. `Id,Name`.",
+        ),
+        "orderby": _query(
+            "$orderby",
+            {"type": "string", "pattern": NOT_BLANK},
+            "Order of the items, e.g. `Name desc`.",
+        ),
         "top": _query(
             "$top",
             {"type": "integer", "format": "int32", "minimum": 0, "maximum": MAX_TOP},

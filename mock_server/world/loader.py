@@ -2,7 +2,7 @@
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -10,6 +10,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from mock_server.resources import load_schema
+from mock_server.world.collation import string_key
 from mock_server.world.machines import MachineStore, complete_record
 from mock_server.world.model import App, Organization, Tenant, World
 from mock_server.world.validation import strict_validator
@@ -80,7 +81,7 @@ def _check_machines(machines: list[dict[str, Any]], where: str) -> None:
     ids: dict[str, str] = {}
     keys: dict[str, str] = {}
     for m, machine in enumerate(machines):
-        _unique(names, machine["Name"], f"{where}[{m}].Name", "machine name")
+        _unique(names, machine["Name"], f"{where}[{m}].Name", "machine name", key=string_key)
         if "Id" in machine:
             if not isinstance(machine["Id"], int) or machine["Id"] < 1:
                 raise WorldError(f"{where}[{m}].Id: must be a positive integer")
@@ -89,8 +90,14 @@ def _check_machines(machines: list[dict[str, Any]], where: str) -> None:
             _unique(keys, machine["Key"], f"{where}[{m}].Key", "machine Key")
 
 
-def _unique(seen: dict[str, str], value: str, where: str, what: str) -> None:
-    folded = value.casefold()
+def _unique(
+    seen: dict[str, str],
+    value: str,
+    where: str,
+    what: str,
+    key: Callable[[str], str] = str.casefold,
+) -> None:
+    folded = key(value)
     if folded in seen:
         raise WorldError(f"{where}: {what} {value!r} is already used at {seen[folded]}")
     seen[folded] = where

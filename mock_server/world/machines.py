@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from mock_server.world.collation import string_key
+
 MachineRecord = dict[str, Any]
 
 _SLOT_FIELDS = (
@@ -99,7 +101,7 @@ class MachineStore:
         self._lock = threading.Lock()
         self._current: tuple[list[MachineRecord], dict[Any, Any]] = (ordered, {})
         self._by_id = {record["Id"]: record for record in ordered}
-        self._names = {record["Name"].casefold(): record["Id"] for record in ordered}
+        self._names = {string_key(record["Name"]): record["Id"] for record in ordered}
         highest = ordered[-1]["Id"] if ordered else 0
         self._next_id = max(next_id or 0, highest + 1)
         self.revision = 0
@@ -156,7 +158,7 @@ class MachineStore:
             record = complete_record(fields, self._next_id, str(uuid.uuid4()))
             self._next_id += 1
             self._by_id[record["Id"]] = record
-            self._names[record["Name"].casefold()] = record["Id"]
+            self._names[string_key(record["Name"])] = record["Id"]
             self._current = ([*self._current[0], record], {})
             self.revision += 1
             return record
@@ -179,8 +181,8 @@ class MachineStore:
             fields = change(current)
             self._claim_name(fields["Name"], machine_id)
             record = complete_record(fields, machine_id, current["Key"])
-            del self._names[current["Name"].casefold()]
-            self._names[record["Name"].casefold()] = machine_id
+            del self._names[string_key(current["Name"])]
+            self._names[string_key(record["Name"])] = machine_id
             self._by_id[machine_id] = record
             self._record_cache.pop(machine_id, None)
             records = [record if r["Id"] == machine_id else r for r in self._current[0]]
@@ -197,12 +199,12 @@ class MachineStore:
             for machine_id in doomed:
                 record = self._by_id.pop(machine_id)
                 self._record_cache.pop(machine_id, None)
-                del self._names[record["Name"].casefold()]
+                del self._names[string_key(record["Name"])]
             self._current = ([r for r in self._current[0] if r["Id"] not in doomed], {})
             self.revision += 1
 
     def _claim_name(self, name: str, machine_id: int | None) -> None:
-        holder = self._names.get(name.casefold())
+        holder = self._names.get(string_key(name))
         if holder is not None and holder != machine_id:
             raise MachineNameTakenError(name)
 

@@ -1,8 +1,9 @@
 """The JSON Schema validator for world documents and machine bodies, with the checks they share.
 
-Two checks go beyond jsonschema's defaults, because what passes them is stored and served:
+Three checks go beyond jsonschema's defaults, because what passes them is stored and served:
 `date-time` values must be real RFC 3339 instants (jsonschema skips the format without an
-extra package), and an `integer` must be a JSON integer (`5.0` would be stored as a float).
+extra package), an `integer` must be a JSON integer (`5.0` would be stored as a float), and
+string lengths count UTF-16 code units as .NET's `[StringLength]` does (an emoji counts 2).
 """
 
 import re
@@ -30,8 +31,24 @@ def _is_integer(checker: object, value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def utf16_length(text: str) -> int:
+    """The length of `text` as .NET counts it: UTF-16 code units."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+
+
+def _max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Any:
+    if isinstance(instance, str) and utf16_length(instance) > limit:
+        yield jsonschema.ValidationError(f"{instance!r} is longer than {limit} UTF-16 units")
+
+
+def _min_length(validator: Any, limit: int, instance: Any, schema: Any) -> Any:
+    if isinstance(instance, str) and utf16_length(instance) < limit:
+        yield jsonschema.ValidationError(f"{instance!r} is shorter than {limit} UTF-16 units")
+
+
 StrictValidator = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
+    validators={"maxLength": _max_length, "minLength": _min_length},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 

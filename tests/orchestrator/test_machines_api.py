@@ -440,3 +440,46 @@ def test_junk_parameters_share_one_cached_listing(emulator: Emulator, http: Flas
         assert len(response.get_json()["value"]) == 2
     call(http, "GET", path=f"{MACHINES}?junk=1&$top=2", token=token)
     assert len(store.view()[1]) == 1
+
+
+def test_names_differing_only_by_trailing_spaces_are_duplicates(http: FlaskClient) -> None:
+    """`'BUILD-AGENT-01  '` is the name of machine 1 to the unique index, as to `$filter`: 409."""
+    response = call(http, "POST", json={"Name": "build-agent-01  "})
+    assert_orchestrator_error(response, 409, 1001)
+    listed = call(http, "GET", path=f"{MACHINES}?$filter=Name eq 'BUILD-AGENT-01   '")
+    assert [machine["Id"] for machine in listed.get_json()["value"]] == [1]
+
+
+def test_leading_spaces_make_another_name(http: FlaskClient) -> None:
+    """Only trailing spaces are ignored: `' BUILD-AGENT-01'` is a new name."""
+    assert call(http, "POST", json={"Name": " BUILD-AGENT-01"}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("\U0001f916" * 225, 201), ("\U0001f916" * 226, 400), ("a" * 450, 201), ("a" * 451, 400)],
+    ids=["225 emoji = 450 units", "226 emoji = 452 units", "450 ASCII", "451 ASCII"],
+)
+def test_name_length_counts_utf16_units(http: FlaskClient, name: str, status: int) -> None:
+    """The 450-character limit counts UTF-16 code units, as .NET does: an emoji counts two."""
+    response = call(http, "POST", json={"Name": name})
+    assert response.status_code == status, response.data
+    if status == 400:
+        assert response.get_json()["message"] == (
+            "The field Name must be a string with a maximum length of 450."
+        )
+
+
+def test_names_may_hold_nul_characters(http: FlaskClient) -> None:
+    """A NUL in a name is stored and served back as sent (.NET strings and nvarchar hold it)."""
+    created = call(http, "POST", json={"Name": "agent\u0000one"})
+    assert created.status_code == 201
+    machine_id = created.get_json()["Id"]
+    assert call(http, "GET", path=f"{MACHINES}({machine_id})").get_json()["Name"] == "agent\x00one"
+
+
+def test_method_not_allowed_names_the_allowed_methods(http: FlaskClient) -> None:
+    """A 405 carries `Allow`, listing the methods the path takes."""
+    response = http.delete(MACHINES)
+    assert_orchestrator_error(response, 405, 0)
+    assert response.headers["Allow"] == "GET, HEAD, POST"

@@ -15,14 +15,10 @@ from functools import lru_cache
 from typing import Any
 
 from mock_server.orchestrator.odata.model import EdmType, Kind
+from mock_server.world.collation import string_key
 
 Key = Callable[[Any], Any]
 """Maps a non-null value of one EDM type to something Python compares as SQL Server would."""
-
-
-def string_key(value: str) -> str:
-    """Case-insensitive, trailing-space-insensitive comparison key of a string."""
-    return value.casefold().rstrip(" ")
 
 
 def like_key(value: str) -> str:
