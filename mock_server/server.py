@@ -67,9 +67,6 @@ class _TooLargeTask(WSGITask):
     """
 
     def execute(self) -> None:
-        if not isinstance(self.request.error, RequestEntityTooLarge):
-            ErrorTask.execute(self)  # type: ignore[arg-type]  # same Task state, its own answer
-            return
         self.set_close_on_finish()
         super().execute()
 
@@ -80,8 +77,15 @@ class _TooLargeTask(WSGITask):
         return environ
 
 
+def _error_task(channel: HTTPChannel, request: Any) -> Any:
+    """The task answering a request waitress refused: ours for a body over the limit."""
+    if isinstance(request.error, RequestEntityTooLarge):
+        return _TooLargeTask(channel, request)
+    return ErrorTask(channel, request)
+
+
 class _Channel(HTTPChannel):
-    error_task_class = _TooLargeTask
+    error_task_class = staticmethod(_error_task)
 
 
 DEFAULT_CONNECTION_LIMIT = 1000

@@ -139,3 +139,25 @@ def test_body_at_the_limit_is_read(server: EmulatorServer) -> None:
         timeout=10,
     )
     assert response.json() == {"error": "invalid_client"}
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"431"),
+        (b"GARBAGE\r\n\r\n", b"400"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", b"400"),
+    ],
+    ids=["request line over 256 kB", "not HTTP", "bad Content-Length"],
+)
+def test_malformed_http_is_answered_not_hung(
+    server: EmulatorServer, request_bytes: bytes, status: bytes
+) -> None:
+    """What the HTTP parser refuses is answered at once (as Kestrel does, without a JSON body)."""
+    sock = _connect(server)
+    try:
+        sock.sendall(request_bytes)
+        answer = sock.recv(4096)
+    finally:
+        sock.close()
+    assert answer.split(b" ", 2)[1] == status
