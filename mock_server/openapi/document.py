@@ -30,6 +30,7 @@ from mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
 from mock_server.orchestrator.odata.options import MAX_TOP
 from mock_server.orchestrator.odata.selection import EXPANDABLE
 from mock_server.resources import load_schema
+from mock_server.world.dotnet import NOT_BLANK_PATTERN
 
 OPENAPI_VERSION = "3.0.3"
 API_VERSION = "20.0"
@@ -123,8 +124,8 @@ _TOKEN_RESPONSES = {
 }
 
 
-NOT_BLANK = r"\S"
-"""A pattern for text the emulator refuses when empty or only whitespace."""
+NOT_BLANK = NOT_BLANK_PATTERN
+"""Text the emulator refuses when empty or only whitespace (as .NET trims it)."""
 
 
 def _scopes_text(scopes: frozenset[str]) -> str:

@@ -9,6 +9,7 @@ import jsonschema
 from mock_server.errors import ApiError
 from mock_server.http import JSONBodyError, parse_json_body
 from mock_server.resources import load_schema
+from mock_server.world.dotnet import is_blank
 from mock_server.world.loader import json_path
 from mock_server.world.validation import strict_validator
 
@@ -50,8 +51,16 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+def check_type_annotation(body: Mapping[str, Any]) -> None:
+    """400 unless an `@odata.type` member, when sent, is a string, as ODL reads it."""
+    annotation = body.get("@odata.type")
+    if annotation is not None and not isinstance(annotation, str):
+        raise bad_request("The value of the '@odata.type' annotation must be a string.")
+
+
 def machine_fields(body: Mapping[str, Any]) -> dict[str, Any]:
     """The writable members of a machine body, checked against the MachineDto schema."""
+    check_type_annotation(body)
     properties = load_schema("machine")["properties"]
     fields = {name: value for name, value in body.items() if name not in IGNORED_ON_INPUT}
     for name in fields:
@@ -69,7 +78,7 @@ def check_machine(fields: Mapping[str, Any]) -> None:
     problem = jsonschema.exceptions.best_match(_validator().iter_errors(dict(fields)))
     if problem is not None:
         raise bad_request(_describe(problem))
-    if not fields["Name"].strip():
+    if is_blank(fields["Name"]):
         raise bad_request("The Name field is required.")
 
 

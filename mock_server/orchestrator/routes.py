@@ -13,6 +13,7 @@ from mock_server.orchestrator import odata
 from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES, authenticate, authorize
 from mock_server.orchestrator.machine_input import (
     bad_request,
+    check_type_annotation,
     machine_fields,
     parse_json_object,
 )
@@ -220,6 +221,7 @@ def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
     def delete_machines(organization: str, tenant: str) -> Response:
         found = tenant_for(organization, tenant, WRITE_SCOPES)
         body = parse_json_object(request.get_data(cache=False))
+        check_type_annotation(body)
         unknown = sorted(set(body) - {"machineIds", "@odata.type"})
         if unknown:
             raise bad_request(f"The property '{unknown[0]}' does not exist on the request type.")

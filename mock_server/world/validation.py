@@ -13,6 +13,8 @@ from typing import Any
 import jsonschema
 from referencing import Registry
 
+from mock_server.world.dotnet import utf16_length
+
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 FORMATS = jsonschema.FormatChecker(formats=())
 
@@ -29,11 +31,6 @@ def _is_date_time(value: object) -> bool:
 
 def _is_integer(checker: object, value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def utf16_length(text: str) -> int:
-    """The length of `text` as .NET counts it: UTF-16 code units."""
-    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
 
 
 def _max_length(validator: Any, limit: int, instance: Any, schema: Any) -> Any:

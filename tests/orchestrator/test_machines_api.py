@@ -483,3 +483,24 @@ def test_method_not_allowed_names_the_allowed_methods(http: FlaskClient) -> None
     response = http.delete(MACHINES)
     assert_orchestrator_error(response, 405, 0)
     assert response.headers["Allow"] == "GET, HEAD, POST"
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("\u001d", 201), ("\ufeff", 201), ("\u0085", 400), ("\u3000 \t", 400), ("", 400)],
+    ids=["U+001D", "BOM", "NEL", "ideographic space", "empty"],
+)
+def test_blank_names_are_blank_as_dotnet_trims(http: FlaskClient, name: str, status: int) -> None:
+    """A name is blank (400) exactly when .NET's `char.IsWhiteSpace` covers all of it."""
+    assert call(http, "POST", json={"Name": name}).status_code == status
+
+
+@pytest.mark.parametrize("path", [MACHINES, BULK_DELETE])
+def test_type_annotation_must_be_a_string(http: FlaskClient, path: str) -> None:
+    """An `@odata.type` that is not a string gets 400 and changes nothing."""
+    body = {"@odata.type": [1], "Name": "X", "machineIds": [3]}
+    if path == MACHINES:
+        del body["machineIds"]
+    message = assert_orchestrator_error(call(http, "POST", path=path, json=body), 400, 1000)
+    assert message == "The value of the '@odata.type' annotation must be a string."
+    assert call(http, "GET", path=f"{MACHINES}(3)").status_code == 200

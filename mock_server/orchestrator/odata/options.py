@@ -16,6 +16,7 @@ from mock_server.orchestrator.odata.filter_compile import compile_filter
 from mock_server.orchestrator.odata.filter_parse import parse_filter
 from mock_server.orchestrator.odata.ordering import OrderClause, parse_orderby
 from mock_server.orchestrator.odata.selection import parse_expand, parse_select
+from mock_server.world.dotnet import is_blank
 
 MAX_TOP = 1000
 _INT32_MAX = 2**31 - 1
@@ -83,7 +84,7 @@ def _system_options(
                 "at most once.",
                 name,
             )
-        if not value.strip():
+        if is_blank(value):
             raise invalid(f"The value for OData query '{name}' cannot be empty.", name)
         given[name] = value
     return given
