@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
-
-from mock_server.serving import SERVER_HEADER
+from uipath_emulator.mock_server.serving import SERVER_HEADER
 
 
 def static_bodies(path: str | Path) -> dict[str, tuple[str, bytes]]:

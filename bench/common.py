@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from mock_server.well_known import FULL, ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -97,13 +97,13 @@ def rss_mib(pid: int | None = None) -> float | None:
 
 
 def uipath_mock_command() -> list[str]:
-    """`uipath-mock` next to this interpreter, else on PATH, else `python -m mock_server`."""
+    """`uipath-mock` beside this interpreter, else on PATH, else `python -m` of its module."""
     beside = Path(sys.executable).with_name("uipath-mock")
     for candidate in (beside, beside.with_suffix(".exe")):
         if candidate.is_file():
             return [str(candidate)]
     found = shutil.which("uipath-mock")
-    return [found] if found else [sys.executable, "-m", "mock_server"]
+    return [found] if found else [sys.executable, "-m", "uipath_emulator.mock_server"]
 
 
 def bench_env() -> dict[str, str]:

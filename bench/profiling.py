@@ -20,16 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from uipath_emulator.mock_server.emulator import Emulator, read_world_document
+from uipath_emulator.mock_server.http import dump_json
+from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
+from uipath_emulator.mock_server.inprocess import call_wsgi
+from uipath_emulator.mock_server.resources import default_world_path
 from werkzeug.test import EnvironBuilder
 
 from bench.baseline_app import create_app
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, bench_env
 from bench.worlds import world_document
-from mock_server.emulator import Emulator, read_world_document
-from mock_server.http import dump_json
-from mock_server.identity.tokens import SigningKey, issue_access_token
-from mock_server.inprocess import call_wsgi
-from mock_server.resources import default_world_path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -126,8 +126,8 @@ def _micro(calls: int) -> list[tuple[str, float]]:
     except ImportError:
         rows.append(("orjson.dumps(same body): orjson not installed", float("nan")))
     records = list(emulator.world.organizations[0].tenants[0].machines.snapshot())
-    from mock_server.orchestrator.odata.selection import project
-    from mock_server.orchestrator.representation import (
+    from uipath_emulator.mock_server.orchestrator.odata.selection import project
+    from uipath_emulator.mock_server.orchestrator.representation import (
         TYPE_ANNOTATION,
         machine_item,
         response_headers,
@@ -156,7 +156,7 @@ def _micro(calls: int) -> list[tuple[str, float]]:
             best_us(lambda: verifier.verify(token, now), calls * 10),
         )
     )
-    from mock_server.control.journal import redact_authorization, redact_query
+    from uipath_emulator.mock_server.control.journal import redact_authorization, redact_query
 
     rows.append(
         (
@@ -202,7 +202,7 @@ def _micro(calls: int) -> list[tuple[str, float]]:
             best_us(lambda: copy.deepcopy(document), max(20, calls // 50)),
         )
     )
-    from mock_server.world import load_world
+    from uipath_emulator.mock_server.world import load_world
 
     rows.append(
         (
@@ -210,7 +210,7 @@ def _micro(calls: int) -> list[tuple[str, float]]:
             best_us(lambda: load_world(document), max(20, calls // 50)),
         )
     )
-    from mock_server.app import create_app as create_emulator_app
+    from uipath_emulator.mock_server.app import create_app as create_emulator_app
 
     rows.append(
         (
@@ -225,10 +225,10 @@ def _micro(calls: int) -> list[tuple[str, float]]:
 
 
 def _imports() -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """`import mock_server.cli` under `-X importtime`: the heaviest modules (cumulative ms) and
-    the self time (ms) summed per top-level package."""
+    """`import uipath_emulator.mock_server.cli` under `-X importtime`: the heaviest modules
+    (cumulative ms) and the self time (ms) summed per top-level package."""
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import mock_server.cli"],
+        [sys.executable, "-X", "importtime", "-c", "import uipath_emulator.mock_server.cli"],
         capture_output=True,
         text=True,
         check=True,
@@ -276,7 +276,7 @@ def main() -> None:
     print("\n== micro-costs (best of 5 rounds, mean per call)")
     for name, micros in rows:
         print(f"{micros:10.1f} us  {name}")
-    print("\n== import time of `import mock_server.cli` (cumulative ms, heaviest first)")
+    print("\n== import time of the CLI module (cumulative ms, heaviest first)")
     heaviest, packages = _imports()
     for name, millis in heaviest:
         print(f"{millis:8.1f} ms  {name}")

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from uipath_emulator.mock_server.emulator import Emulator, read_world_document
+from uipath_emulator.mock_server.inprocess import call_wsgi
 from werkzeug.test import EnvironBuilder
 
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, percentile, rss_mib
-from mock_server.emulator import Emulator, read_world_document
-from mock_server.inprocess import call_wsgi
 
 
 def queries(machines: int) -> dict[str, str]:
@@ -39,7 +39,9 @@ def _call(emulator: Emulator, method: str, path: str, **kwargs: Any) -> tuple[in
 
 def _validation_seconds(document: dict[str, Any]) -> float | None:
     try:
-        from mock_server.world.loader import _validator  # private: measured, not relied on
+        from uipath_emulator.mock_server.world.loader import (
+            _validator,  # private: measured, not relied on
+        )
     except ImportError:
         return None
     started = time.perf_counter()

@@ -16,8 +16,8 @@ import statistics  # noqa: E402
 
 
 def _first_call(emulator_type: type, client_type: type) -> tuple[float, float]:
-    from mock_server.emulator import DEFAULT_BASE_URL
-    from mock_server.well_known import FULL, ORGANIZATION, TENANT
+    from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL
+    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
     started = time.perf_counter()
     emulator = emulator_type()
@@ -41,8 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    from client import UiPathClient
-    from mock_server.emulator import Emulator
+    from uipath_emulator.client import UiPathClient
+    from uipath_emulator.mock_server.emulator import Emulator
 
     imported = time.perf_counter()
     first_create, first_call = _first_call(Emulator, UiPathClient)

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mock_server.emulator import read_world_document
-from mock_server.resources import default_world_path
+from uipath_emulator.mock_server.emulator import read_world_document
+from uipath_emulator.mock_server.resources import default_world_path
 
 
 def _rich_machines(count: int, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:

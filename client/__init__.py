@@ -1,6 +1,6 @@
 """A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator Machines.
 
-    from client import UiPathClient
+    from . import UiPathClient
 
     with UiPathClient.from_env() as uipath:  # UIPATH_URL, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET
         for machine in uipath.machines.iter(filter="Type eq 'Standard'"):
@@ -9,10 +9,10 @@
 This package never imports the emulator: copy it into a project and it works against the cloud.
 """
 
-from client._auth import Token
-from client._client import UiPathClient
-from client._config import ClientConfig
-from client._errors import (
+from ._auth import Token
+from ._client import UiPathClient
+from ._config import ClientConfig
+from ._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -27,9 +27,9 @@ from client._errors import (
     UnauthorizedError,
     UnexpectedResponseError,
 )
-from client._machines import MachinePage, Machines
-from client._transport import RetryPolicy
-from client._version import __version__
+from ._machines import MachinePage, Machines
+from ._transport import RetryPolicy
+from ._version import __version__
 
 __all__ = [
     "APIError",

@@ -7,14 +7,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from client._config import ClientConfig
-from client._errors import (
+from ._config import ClientConfig
+from ._errors import (
     AuthenticationError,
     UnexpectedResponseError,
     api_error_from_response,
     json_body,
 )
-from client._transport import Transport
+from ._transport import Transport
 
 logger = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ from typing import Any, Self
 
 import requests
 
-from client._auth import Token, TokenProvider
-from client._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, ClientConfig
-from client._errors import api_error_from_response
-from client._machines import Machines
-from client._transport import RetryPolicy, Transport
+from ._auth import Token, TokenProvider
+from ._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, ClientConfig
+from ._errors import api_error_from_response
+from ._machines import Machines
+from ._transport import RetryPolicy, Transport
 
 logger = logging.getLogger(__name__)
 

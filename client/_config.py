@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
-from client._errors import ConfigurationError
-from client._transport import RetryPolicy
+from ._errors import ConfigurationError
+from ._transport import RetryPolicy
 
 DEFAULT_BASE_URL = "https://cloud.uipath.com"
 DEFAULT_TIMEOUT = (10.0, 30.0)

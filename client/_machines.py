@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from client._errors import UnexpectedResponseError, json_body
+from ._errors import UnexpectedResponseError, json_body
 
 Machine = dict[str, Any]
 MAX_PAGE_SIZE = 1000  # Orchestrator's limit for $top

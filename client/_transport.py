@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-from client._errors import TransportError, parse_retry_after
-from client._version import __version__
+from ._errors import TransportError, parse_retry_after
+from ._version import __version__
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from client._client import UiPathClient
-from client._errors import ConfigurationError, UiPathError
-from client._version import __version__
+from ._client import UiPathClient
+from ._errors import ConfigurationError, UiPathError
+from ._version import __version__
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -53,7 +53,7 @@ def _logging_to_stderr(*, enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return
-    client_logger = logging.getLogger("client")
+    client_logger = logging.getLogger(__package__)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
     previous_level = client_logger.level

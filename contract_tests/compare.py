@@ -1,4 +1,5 @@
-"""`python -m contract_tests.compare A B`: field-level differences between two `--record` folders.
+"""`python -m uipath_emulator.contract_tests.compare A B`: field-level differences between
+two `--record` folders.
 
 Values are not compared (a real tenant holds other machines than the emulator); what is
 compared is what a client depends on: which requests were made, the statuses, the recorded
@@ -91,7 +92,9 @@ def folder_differences(a: Path, b: Path) -> Iterator[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the differences; exit 0 when there are none, 1 when there are, 2 on bad usage."""
-    parser = argparse.ArgumentParser(prog="python -m contract_tests.compare", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m uipath_emulator.contract_tests.compare", description=__doc__
+    )
     parser.add_argument("a", type=Path, help="first record folder (e.g. the emulator's)")
     parser.add_argument("b", type=Path, help="second record folder (e.g. the cloud's)")
     args = parser.parse_args(argv)

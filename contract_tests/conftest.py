@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from client import AuthenticationError, UiPathClient
-from contract_tests.recording import Recorder
-from contract_tests.targets import (
+from uipath_emulator.client import AuthenticationError, UiPathClient
+from uipath_emulator.contract_tests.recording import Recorder
+from uipath_emulator.contract_tests.targets import (
     CLOUD_EXAMPLES,
     TARGET_NAMES,
     ConfigurationError,
@@ -18,7 +17,7 @@ from contract_tests.targets import (
     inprocess_target,
     server_target,
 )
-from contract_tests.transport import ContractSession
+from uipath_emulator.contract_tests.transport import ContractSession
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,9 +6,8 @@ from typing import Any
 
 import jsonschema
 import requests
-
-from contract_tests.targets import Target
-from mock_server.resources import load_schema
+from uipath_emulator.contract_tests.targets import Target
+from uipath_emulator.mock_server.resources import load_schema
 
 MACHINE_VALIDATOR = jsonschema.Draft202012Validator(load_schema("machine"))
 ORCHESTRATOR_ERROR_KEYS = {"message", "errorCode", "traceId"}

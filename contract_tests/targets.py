@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import requests
-
-from client import ClientConfig, ConfigurationError, UiPathClient
-from contract_tests.transport import ContractSession
+from uipath_emulator.client import ClientConfig, ConfigurationError, UiPathClient
+from uipath_emulator.contract_tests.transport import ContractSession
 
 TARGET_NAMES = ("inprocess", "server", "cloud")
 ALLOW_WRITES = "UIPATH_CONTRACT_ALLOW_WRITES"
@@ -174,8 +173,8 @@ class Target:
 
 def inprocess_target() -> Target:
     """The emulator in this process, reached through `responses` interception."""
-    from mock_server import Emulator
-    from mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
+    from uipath_emulator.mock_server import Emulator
+    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
 
     emulator = Emulator()
     return Target(
@@ -196,7 +195,7 @@ class ServerProcess:
 
     def __init__(self) -> None:
         command = shutil.which("uipath-mock")
-        argv = [command] if command else [sys.executable, "-m", "mock_server"]
+        argv = [command] if command else [sys.executable, "-m", "uipath_emulator.mock_server"]
         self.process = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
             [*argv, "--host", "127.0.0.1", "--port", "0"],
             stdout=subprocess.PIPE,
@@ -246,7 +245,7 @@ class ServerProcess:
 @contextmanager
 def server_target() -> Iterator[Target]:
     """An emulator server subprocess on a free loopback port, stopped at the end."""
-    from mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
+    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
 
     server = ServerProcess()
     try:

@@ -2,9 +2,8 @@
 
 import pytest
 import requests
-
-from client import UiPathClient
-from contract_tests.targets import EmulatorControl, Target
+from uipath_emulator.client import UiPathClient
+from uipath_emulator.contract_tests.targets import EmulatorControl, Target
 
 pytestmark = pytest.mark.emulator_only
 

@@ -6,10 +6,9 @@ from typing import Any
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from client import UiPathClient
-from contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
-from contract_tests.targets import Target
+from uipath_emulator.client import UiPathClient
+from uipath_emulator.contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
+from uipath_emulator.contract_tests.targets import Target
 
 SELECTABLE = ["Name", "Id", "Type", "Scope", "Description", "Key", "Tags", "UnattendedSlots"]
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-
-from client import ForbiddenError, NotFoundError, UiPathClient
-from contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
-from contract_tests.targets import Target
+from uipath_emulator.client import ForbiddenError, NotFoundError, UiPathClient
+from uipath_emulator.contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
+from uipath_emulator.contract_tests.targets import Target
 
 pytestmark = pytest.mark.writes
 

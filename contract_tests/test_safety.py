@@ -1,11 +1,10 @@
 """The suite's own safety: without the write flag, nothing but the token request is POSTed."""
 
 import pytest
-
-from contract_tests.targets import cloud_target
-from contract_tests.transport import ContractSession, WriteBlockedError
-from mock_server import Emulator
-from mock_server.well_known import FULL
+from uipath_emulator.contract_tests.targets import cloud_target
+from uipath_emulator.contract_tests.transport import ContractSession, WriteBlockedError
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL
 
 ENV = {
     "UIPATH_URL": "https://cloud.uipath.com/acme/DefaultTenant",

@@ -1,9 +1,8 @@
 """Contract: the Identity token endpoint (step 1 of the getting-started guide)."""
 
 import requests
-
-from contract_tests.helpers import jwt_payload, request_token
-from contract_tests.targets import Target
+from uipath_emulator.contract_tests.helpers import jwt_payload, request_token
+from uipath_emulator.contract_tests.targets import Target
 
 
 def test_success_shape(target: Target, session: requests.Session) -> None:

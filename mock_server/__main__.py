@@ -1,5 +1,5 @@
-"""`python -m mock_server` runs `uipath-mock`."""
+"""`python -m uipath_emulator.mock_server` runs `uipath-mock`."""
 
-from mock_server.cli import main
+from uipath_emulator.mock_server.cli import main
 
 raise SystemExit(main())

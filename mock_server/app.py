@@ -6,23 +6,26 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
+from uipath_emulator.mock_server.control.dashboard import dashboard_blueprint
+from uipath_emulator.mock_server.control.routes import (
+    ControlError,
+    control_blueprint,
+    control_error_response,
+)
+from uipath_emulator.mock_server.errors import ApiError
+from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, CONTROL_PREFIX, HarnessMiddleware
+from uipath_emulator.mock_server.http import json_response, new_trace_id
+from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from uipath_emulator.mock_server.identity.routes import identity_blueprint, oauth_error_response
+from uipath_emulator.mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
+from uipath_emulator.mock_server.orchestrator.routes import orchestrator_blueprint
+from uipath_emulator.mock_server.serving import MAX_BODY_BYTES
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from mock_server.control.dashboard import dashboard_blueprint
-from mock_server.control.routes import ControlError, control_blueprint, control_error_response
-from mock_server.errors import ApiError
-from mock_server.harness import BODY_TOO_LARGE, CONTROL_PREFIX, HarnessMiddleware
-from mock_server.http import json_response, new_trace_id
-from mock_server.identity.errors import INVALID_REQUEST, OAuthError
-from mock_server.identity.routes import identity_blueprint, oauth_error_response
-from mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
-from mock_server.orchestrator.routes import orchestrator_blueprint
-from mock_server.serving import MAX_BODY_BYTES
-
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
-_log = logging.getLogger("mock_server")
+_log = logging.getLogger("uipath_emulator")
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -91,7 +94,7 @@ def _unexpected_error_response(error: Exception) -> Response:
 
 def create_app(emulator: "Emulator") -> Flask:
     """A Flask app serving `emulator`; server mode and in-process mode both use it."""
-    app = Flask("mock_server", static_folder=None)
+    app = Flask("uipath_emulator.mock_server", static_folder=None)
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it

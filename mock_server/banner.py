@@ -1,7 +1,7 @@
 """What `uipath-mock` prints at start: where it listens, the well-known apps, curl to paste."""
 
-from mock_server import well_known
-from mock_server.world import World
+from uipath_emulator.mock_server import well_known
+from uipath_emulator.mock_server.world import World
 
 _PUBLISHED = {
     app.client_id: app.client_secret

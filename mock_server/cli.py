@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
-from mock_server.banner import start_banner
-from mock_server.control.routes import is_loopback_name
-from mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
-from mock_server.identity.tokens import SigningKey
-from mock_server.server import DEFAULT_CONNECTION_LIMIT, DEFAULT_IDLE_TIMEOUT, EmulatorServer
-from mock_server.world import WorldError
+from uipath_emulator.mock_server.banner import start_banner
+from uipath_emulator.mock_server.control.routes import is_loopback_name
+from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
+from uipath_emulator.mock_server.identity.tokens import SigningKey
+from uipath_emulator.mock_server.server import (
+    DEFAULT_CONNECTION_LIMIT,
+    DEFAULT_IDLE_TIMEOUT,
+    EmulatorServer,
+)
+from uipath_emulator.mock_server.world import WorldError
 
 USAGE_ERROR = 2
 

@@ -6,17 +6,17 @@ from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from mock_server.control.faults import Fault
-from mock_server.control.journal import (
+from uipath_emulator.mock_server.control.faults import Fault
+from uipath_emulator.mock_server.control.journal import (
     JournalEntry,
     redact_authorization,
     redact_query,
     truncated,
 )
-from mock_server.http import dump_json
+from uipath_emulator.mock_server.http import dump_json
 
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 DROP_CONNECTION = "uipath_emulator.drop_connection"
 """WSGI environ key of a callable, set by the transport, that drops the client's connection."""

@@ -14,17 +14,15 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import requests
 import responses
 from requests.adapters import HTTPAdapter
-
-from mock_server.harness import DROP_CONNECTION, IN_PROCESS
-from mock_server.inprocess_httpx import httpx_router
-from mock_server.serving import SERVER_HEADER
+from uipath_emulator.mock_server.harness import DROP_CONNECTION, IN_PROCESS
+from uipath_emulator.mock_server.inprocess_httpx import httpx_router
+from uipath_emulator.mock_server.serving import SERVER_HEADER
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     from requests import PreparedRequest
-
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 
 _UNPREFIXED = {"CONTENT_TYPE", "CONTENT_LENGTH"}

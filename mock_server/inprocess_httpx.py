@@ -15,7 +15,7 @@ def httpx_router(app: Callable[..., Any], base_urls: tuple[str, ...]) -> Any:
         import respx
     except ImportError:
         return None
-    from mock_server.inprocess import call_wsgi, wsgi_environ
+    from uipath_emulator.mock_server.inprocess import call_wsgi, wsgi_environ
 
     def drop() -> None:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.")

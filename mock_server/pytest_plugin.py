@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from client import UiPathClient
-    from mock_server.emulator import Emulator
-    from mock_server.server import EmulatorServer
+    from uipath_emulator.client import UiPathClient
+    from uipath_emulator.mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.server import EmulatorServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,7 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _marker_world(request: pytest.FixtureRequest) -> dict[str, Any] | None:
-    from mock_server.emulator import read_world_document
+    from uipath_emulator.mock_server.emulator import read_world_document
 
     marker = request.node.get_closest_marker("uipath_world")
     if marker is None:
@@ -45,7 +45,7 @@ def _marker_world(request: pytest.FixtureRequest) -> dict[str, Any] | None:
 @pytest.fixture
 def uipath_emulator(request: pytest.FixtureRequest) -> Iterator["Emulator"]:
     """A fresh emulator; `requests` calls to https://cloud.uipath.com reach it in-process."""
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
     emulator = Emulator(_marker_world(request))
     with emulator.intercept():
@@ -54,8 +54,8 @@ def uipath_emulator(request: pytest.FixtureRequest) -> Iterator["Emulator"]:
 
 @pytest.fixture(scope="session")
 def _uipath_server_session() -> Iterator["EmulatorServer"]:
-    from mock_server.emulator import Emulator
-    from mock_server.server import EmulatorServer
+    from uipath_emulator.mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.server import EmulatorServer
 
     server = EmulatorServer(Emulator(), host="127.0.0.1", port=0).start()
     yield server
@@ -81,9 +81,9 @@ def uipath_client(uipath_emulator: "Emulator") -> Iterator["UiPathClient"]:
 
     Its waits (retry back-off, `Retry-After`) advance the emulator's clock instead of sleeping.
     """
-    from client import UiPathClient
-    from mock_server.emulator import DEFAULT_BASE_URL
-    from mock_server.well_known import FULL, ORGANIZATION, TENANT
+    from uipath_emulator.client import UiPathClient
+    from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL
+    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
     with UiPathClient(
         base_url=DEFAULT_BASE_URL,

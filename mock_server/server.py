@@ -7,16 +7,15 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
+from uipath_emulator.mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
-from mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
-from mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
-
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 
 class _DroppedError(ConnectionAbortedError):
@@ -94,7 +93,7 @@ DEFAULT_CONNECTION_LIMIT = 1000
 DEFAULT_IDLE_TIMEOUT = 15
 """Seconds after which an idle keep-alive connection is closed (waitress's default is 120)."""
 
-_log = logging.getLogger("mock_server")
+_log = logging.getLogger("uipath_emulator")
 
 
 class _ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]

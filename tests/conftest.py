@@ -2,8 +2,7 @@
 
 import pytest
 from flask.testing import FlaskClient
-
-from mock_server import Emulator
+from uipath_emulator.mock_server import Emulator
 
 
 @pytest.fixture

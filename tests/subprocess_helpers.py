@@ -19,8 +19,7 @@ from types import TracebackType
 from typing import IO
 
 import requests
-
-from mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -29,7 +28,7 @@ HTTP_TIMEOUT = 10.0
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))\s*$")
 MACHINES_PATH = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
 TOKEN_PATH = f"/{ORGANIZATION}/identity_/connect/token"
-EMULATOR_COMMAND = (sys.executable, "-m", "mock_server")
+EMULATOR_COMMAND = (sys.executable, "-m", "uipath_emulator.mock_server")
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -61,7 +60,7 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 
 def run_emulator(*args: str, timeout: float = START_TIMEOUT) -> subprocess.CompletedProcess[str]:
-    """Run `python -m mock_server ARGS` to completion (for starts that must fail)."""
+    """Run `uipath-mock ARGS` (as a module) to completion, for starts that must fail."""
     return subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
         [*EMULATOR_COMMAND, *args],
         cwd=REPO_ROOT,
@@ -94,7 +93,7 @@ def stderr_lines(text: str) -> list[str]:
 
 
 class EmulatorProcess:
-    """`python -m mock_server --port 0 ARGS` as a child process, its output read as it comes."""
+    """`uipath-mock --port 0 ARGS` (as a module) in a child process, output read as it comes."""
 
     def __init__(self, *args: str) -> None:
         self.args = args

@@ -1,8 +1,7 @@
 """`uipath-mock` option handling that needs no process: which hosts count as loopback."""
 
 import pytest
-
-from mock_server.cli import build_parser, is_loopback
+from uipath_emulator.mock_server.cli import build_parser, is_loopback
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "localhost"])

@@ -1,4 +1,4 @@
-"""`uipath-mock` started as a user starts it: `python -m mock_server` in a child process."""
+"""`uipath-mock` started as a user starts it, as `python -m uipath_emulator.mock_server`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,16 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
+from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.well_known import (
+    DEFAULT_TENANT_MACHINES,
+    FULL,
+    GLOBEX,
+    READONLY,
+    ROBOTS,
+    SPA,
+)
 
-from mock_server.resources import default_world_path
-from mock_server.well_known import DEFAULT_TENANT_MACHINES, FULL, GLOBEX, READONLY, ROBOTS, SPA
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
     MACHINES_PATH,

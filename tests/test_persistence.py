@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
-from mock_server import Emulator
-from mock_server.well_known import FULL, ORGANIZATION, TENANT
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
     MACHINES_PATH,

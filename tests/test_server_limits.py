@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
 
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
 from tests.orchestrator.helpers import MACHINES
 
 TOKEN_PATH = "/acme/identity_/connect/token"
@@ -67,7 +67,7 @@ def test_200_idle_connections_do_not_starve_a_new_client(server: EmulatorServer)
 
 def test_reaching_the_connection_limit_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     """When the limit is reached the server says so, naming the option that raises it."""
-    caplog.set_level(logging.WARNING, logger="mock_server")
+    caplog.set_level(logging.WARNING, logger="uipath_emulator")
     with EmulatorServer(Emulator(), connection_limit=8, idle_timeout=60) as running:
         socks = [_connect(running) for _ in range(10)]
         try:

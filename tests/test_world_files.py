@@ -4,8 +4,7 @@ import copy
 from typing import Any
 
 import pytest
-
-from mock_server import Emulator, WorldError
+from uipath_emulator.mock_server import Emulator, WorldError
 
 
 def default_document() -> dict[str, Any]:

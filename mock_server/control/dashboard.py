@@ -17,11 +17,10 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request, url_for
-
-from mock_server.control.routes import clock_document
+from uipath_emulator.mock_server.control.routes import clock_document
 
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 REQUESTS_SHOWN = 50
 """How many of the latest journal entries the dashboard lists, newest first."""

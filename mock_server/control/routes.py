@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
-
-from mock_server.control.faults import FaultSpecError, fault_from_spec
-from mock_server.harness import BOUND_HOST, IN_PROCESS
-from mock_server.http import JSONBodyError, json_response, parse_json_body
-from mock_server.world import WorldError
+from uipath_emulator.mock_server.control.faults import FaultSpecError, fault_from_spec
+from uipath_emulator.mock_server.harness import BOUND_HOST, IN_PROCESS
+from uipath_emulator.mock_server.http import JSONBodyError, json_response, parse_json_body
+from uipath_emulator.mock_server.world import WorldError
 
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _CLOCK_ACTIONS = ("advance_seconds", "freeze", "unfreeze", "set", "reset")

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from mock_server.identity.tokens import SigningKey
-from mock_server.world import World
+from uipath_emulator.mock_server.identity.tokens import SigningKey
+from uipath_emulator.mock_server.world import World
 
 
 def discovery_document(issuer: str, world: World) -> dict[str, Any]:

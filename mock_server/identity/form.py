@@ -3,7 +3,7 @@
 import re
 from urllib.parse import unquote_to_bytes
 
-from mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
 
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 

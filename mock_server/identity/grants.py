@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from mock_server.identity.errors import (
+from uipath_emulator.mock_server.identity.errors import (
     INVALID_CLIENT,
     INVALID_GRANT,
     INVALID_SCOPE,
@@ -14,7 +14,7 @@ from mock_server.identity.errors import (
     UNSUPPORTED_GRANT_TYPE,
     OAuthError,
 )
-from mock_server.world import App, Organization, World
+from uipath_emulator.mock_server.world import App, Organization, World
 
 CLIENT_CREDENTIALS = "client_credentials"
 _STANDARD_GRANTS = frozenset(

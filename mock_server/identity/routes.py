@@ -3,18 +3,17 @@
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
-
-from mock_server.errors import organization_not_found
-from mock_server.http import base_url, json_response
-from mock_server.identity.discovery import discovery_document, jwks_document
-from mock_server.identity.errors import INVALID_REQUEST, OAuthError
-from mock_server.identity.form import parse_form
-from mock_server.identity.grants import grant_token
-from mock_server.identity.tokens import issue_access_token
-from mock_server.world import Organization
+from uipath_emulator.mock_server.errors import organization_not_found
+from uipath_emulator.mock_server.http import base_url, json_response
+from uipath_emulator.mock_server.identity.discovery import discovery_document, jwks_document
+from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from uipath_emulator.mock_server.identity.form import parse_form
+from uipath_emulator.mock_server.identity.grants import grant_token
+from uipath_emulator.mock_server.identity.tokens import issue_access_token
+from uipath_emulator.mock_server.world import Organization
 
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 IDENTITY_CONTENT_TYPE = "application/json; charset=UTF-8"
 NO_STORE = {"Cache-Control": "no-store, no-cache, max-age=0", "Pragma": "no-cache"}

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug.routing import Map, Rule
-
-from mock_server.identity.errors import (
+from uipath_emulator.mock_server.identity.errors import (
     INVALID_CLIENT,
     INVALID_GRANT,
     INVALID_REQUEST,
@@ -24,13 +22,18 @@ from mock_server.identity.errors import (
     UNAUTHORIZED_CLIENT,
     UNSUPPORTED_GRANT_TYPE,
 )
-from mock_server.openapi.schemas import COMPONENTS, convert_definitions, convert_schema
-from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
-from mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
-from mock_server.orchestrator.odata.options import MAX_TOP
-from mock_server.orchestrator.odata.selection import EXPANDABLE
-from mock_server.resources import load_schema
-from mock_server.world.dotnet import NOT_BLANK_PATTERN
+from uipath_emulator.mock_server.openapi.schemas import (
+    COMPONENTS,
+    convert_definitions,
+    convert_schema,
+)
+from uipath_emulator.mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
+from uipath_emulator.mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
+from uipath_emulator.mock_server.orchestrator.odata.options import MAX_TOP
+from uipath_emulator.mock_server.orchestrator.odata.selection import EXPANDABLE
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.world.dotnet import NOT_BLANK_PATTERN
+from werkzeug.routing import Map, Rule
 
 OPENAPI_VERSION = "3.0.3"
 API_VERSION = "20.0"

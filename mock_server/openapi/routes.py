@@ -21,15 +21,14 @@ from flask import (
     send_from_directory,
 )
 from swagger_ui_bundle import swagger_ui_path
+from uipath_emulator.mock_server.errors import organization_not_found, tenant_not_found
+from uipath_emulator.mock_server.http import base_url, json_response
+from uipath_emulator.mock_server.openapi.document import API_VERSION, build_document
+from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from mock_server.errors import organization_not_found, tenant_not_found
-from mock_server.http import base_url, json_response
-from mock_server.openapi.document import API_VERSION, build_document
-from mock_server.well_known import ORGANIZATION, TENANT
-
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 SWAGGER_PREFIX = "/<organization>/<tenant>/orchestrator_/swagger"
 SWAGGER_ASSETS = frozenset(

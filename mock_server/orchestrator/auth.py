@@ -3,9 +3,9 @@
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from mock_server.errors import ApiError
-from mock_server.identity.verification import InvalidTokenError, TokenVerifier
-from mock_server.world import Organization
+from uipath_emulator.mock_server.errors import ApiError
+from uipath_emulator.mock_server.identity.verification import InvalidTokenError, TokenVerifier
+from uipath_emulator.mock_server.world import Organization
 
 NOT_AUTHENTICATED = "You are not authenticated!"
 NOT_AUTHORIZED = "You are not authorized!"

@@ -5,13 +5,12 @@ from functools import cache
 from typing import Any
 
 import jsonschema
-
-from mock_server.errors import ApiError
-from mock_server.http import JSONBodyError, parse_json_body
-from mock_server.resources import load_schema
-from mock_server.world.dotnet import is_blank
-from mock_server.world.loader import json_path
-from mock_server.world.validation import strict_validator
+from uipath_emulator.mock_server.errors import ApiError
+from uipath_emulator.mock_server.http import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.world.dotnet import is_blank
+from uipath_emulator.mock_server.world.loader import json_path
+from uipath_emulator.mock_server.world.validation import strict_validator
 
 INVALID_REQUEST_CODE = 1000
 MACHINE_DTO = "UiPath.Server.Configuration.OData.MachineDto"

@@ -6,18 +6,22 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Response, request
-
-from mock_server.errors import ApiError, organization_not_found, tenant_not_found
-from mock_server.http import base_url, dump_json, json_response
-from mock_server.orchestrator import odata
-from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES, authenticate, authorize
-from mock_server.orchestrator.machine_input import (
+from uipath_emulator.mock_server.errors import ApiError, organization_not_found, tenant_not_found
+from uipath_emulator.mock_server.http import base_url, dump_json, json_response
+from uipath_emulator.mock_server.orchestrator import odata
+from uipath_emulator.mock_server.orchestrator.auth import (
+    READ_SCOPES,
+    WRITE_SCOPES,
+    authenticate,
+    authorize,
+)
+from uipath_emulator.mock_server.orchestrator.machine_input import (
     bad_request,
     check_type_annotation,
     machine_fields,
     parse_json_object,
 )
-from mock_server.orchestrator.representation import (
+from uipath_emulator.mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
     Listing,
     collection_body,
@@ -28,15 +32,15 @@ from mock_server.orchestrator.representation import (
     response_headers,
     service_root,
 )
-from mock_server.world import Tenant
-from mock_server.world.machines import (
+from uipath_emulator.mock_server.world import Tenant
+from uipath_emulator.mock_server.world.machines import (
     MachineIdsExhaustedError,
     MachineNameTakenError,
     MachineNotFoundError,
 )
 
 if TYPE_CHECKING:
-    from mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.emulator import Emulator
 
 NAME_ALREADY_USED = 1001
 ITEM_NOT_FOUND = 1002

@@ -8,12 +8,11 @@ from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
-
-from mock_server.resources import load_schema
-from mock_server.world.collation import string_key
-from mock_server.world.machines import MachineStore, complete_record
-from mock_server.world.model import App, Organization, Tenant, World
-from mock_server.world.validation import strict_validator
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.world.collation import string_key
+from uipath_emulator.mock_server.world.machines import MachineStore, complete_record
+from uipath_emulator.mock_server.world.model import App, Organization, Tenant, World
+from uipath_emulator.mock_server.world.validation import strict_validator
 
 
 class WorldError(ValueError):

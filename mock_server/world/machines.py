@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from mock_server.world.collation import string_key
+from uipath_emulator.mock_server.world.collation import string_key
 
 MachineRecord = dict[str, Any]
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from mock_server.world.machines import MachineStore
+from uipath_emulator.mock_server.world.machines import MachineStore
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
 import pytest
-
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -3,10 +3,10 @@
 from typing import TYPE_CHECKING
 
 import requests
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL, ORGANIZATION, TENANT
 from tests.browser.conftest import FULL_SECRET, Screenshot, Serve
 
 if TYPE_CHECKING:

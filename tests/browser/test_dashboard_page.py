@@ -4,9 +4,9 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
 
-from mock_server import Emulator
-from mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
 from tests.orchestrator.helpers import MACHINES, call
 
 DASHBOARD = "/_emulator/"

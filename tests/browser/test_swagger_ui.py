@@ -2,8 +2,9 @@
 
 from typing import TYPE_CHECKING
 
-from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL
+
 from tests.browser.conftest import FULL_SECRET, Screenshot
 from tests.openapi.helpers import SWAGGER_UI
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import responses
+from uipath_emulator.client import UiPathClient
 
-from client import UiPathClient
 from tests.client.fakes import FakeClock, make_client
 
 

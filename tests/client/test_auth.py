@@ -9,14 +9,14 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
-
-from client import (
+from uipath_emulator.client import (
     AuthenticationError,
     ServerError,
     UiPathClient,
     UnauthorizedError,
     UnexpectedResponseError,
 )
+
 from tests.client.fakes import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 import responses
+from uipath_emulator.client.cli import main
 
-from client.cli import main
 from tests.client.fakes import (
     CLIENT_ID,
     CLIENT_SECRET,

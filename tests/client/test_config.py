@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from uipath_emulator.client import ClientConfig, ConfigurationError, UiPathClient
 
-from client import ClientConfig, ConfigurationError, UiPathClient
 from tests.client.fakes import CLIENT_ID, CLIENT_SECRET, FakeClock, make_client
 
 FULL_ENV = {

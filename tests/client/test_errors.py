@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
-
-import client
-from client import (
+from uipath_emulator import client
+from uipath_emulator.client import (
     APIError,
     BadRequestError,
     ConflictError,
@@ -19,7 +18,8 @@ from client import (
     UnauthorizedError,
     UnexpectedResponseError,
 )
-from client import _errors as errors_module
+from uipath_emulator.client import _errors as errors_module
+
 from tests.client.fakes import MACHINES_URL, TRACE_ID, add_tokens, orchestrator_error
 
 MACHINE_URL = f"{MACHINES_URL}(999)"

@@ -7,7 +7,7 @@ import importlib.metadata
 import sys
 from pathlib import Path
 
-import client
+from uipath_emulator import client
 
 CLIENT_DIR = Path(client.__file__).parent
 
@@ -47,13 +47,16 @@ def test_version_matches_the_distribution() -> None:
 
 def test_client_imports_only_the_standard_library_and_requests() -> None:
     """No client module imports the emulator, the tests or any third-party package but requests."""
-    allowed = set(sys.stdlib_module_names) | {"requests", "client"}
+    allowed = set(sys.stdlib_module_names) | {"requests"}
     for path in sorted(CLIENT_DIR.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 roots = [alias.name.split(".")[0] for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 roots = [node.module.split(".")[0]]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 1, f"{path.name} imports from outside the client package"
+                continue
             else:
                 continue
             assert set(roots) <= allowed, f"{path.name} imports {roots}"

@@ -7,8 +7,8 @@ import logging
 import pytest
 import requests
 import responses
+from uipath_emulator.client import AuthenticationError, UiPathClient, UiPathError
 
-from client import AuthenticationError, UiPathClient, UiPathError
 from tests.client.fakes import (
     CLIENT_SECRET,
     MACHINES_URL,

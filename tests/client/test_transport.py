@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 import responses
-
-from client import (
+from uipath_emulator.client import (
     APIError,
     BadRequestError,
     ConflictError,
@@ -19,6 +18,7 @@ from client import (
     UiPathClient,
     __version__,
 )
+
 from tests.client.fakes import (
     JITTER,
     MACHINES_URL,

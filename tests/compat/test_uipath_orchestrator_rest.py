@@ -11,10 +11,15 @@ from typing import Any
 import pytest
 import requests
 import uipath_orchestrator_rest as orch
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import (
+    DEFAULT_TENANT_MACHINES,
+    FULL,
+    ORGANIZATION,
+    QA_TENANT,
+    TENANT,
+)
 from uipath_orchestrator_rest.rest import ApiException
-
-from mock_server.server import EmulatorServer
-from mock_server.well_known import DEFAULT_TENANT_MACHINES, FULL, ORGANIZATION, QA_TENANT, TENANT
 
 HTTP_TIMEOUT = 10
 SCOPES_OF_18_0 = {"Default", "Shared", "PersonalWorkspace", "Cloud", "Serverless"}

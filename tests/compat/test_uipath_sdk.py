@@ -19,10 +19,9 @@ from uipath.platform import UiPath
 from uipath.platform.common import ApiClient
 from uipath.platform.errors import EnrichedException
 from uipath.platform.identity import IdentityService
-
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
 
 MACHINES = "/orchestrator_/odata/Machines"
 

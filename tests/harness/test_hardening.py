@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 import requests
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.banner import start_banner
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL
+from uipath_emulator.mock_server.world import load_world
 
-from mock_server import Emulator
-from mock_server.banner import start_banner
-from mock_server.server import EmulatorServer
-from mock_server.well_known import FULL
-from mock_server.world import load_world
 from tests.identity.helpers import post_token
 from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error, call, token_for
 

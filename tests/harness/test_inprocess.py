@@ -6,10 +6,14 @@ import httpx
 import pytest
 import requests
 import responses
-
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
-from mock_server.well_known import DEFAULT_TENANT_MACHINES, FULL, ORGANIZATION, TENANT
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import (
+    DEFAULT_TENANT_MACHINES,
+    FULL,
+    ORGANIZATION,
+    TENANT,
+)
 
 CLOUD = "https://cloud.uipath.com"
 MACHINES_PATH = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"

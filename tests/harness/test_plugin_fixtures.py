@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from client import UiPathClient
-from mock_server import Emulator
-from mock_server.server import EmulatorServer
-from mock_server.well_known import DEFAULT_TENANT_MACHINES
+from uipath_emulator.client import UiPathClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES
 
 MACHINES = "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_/odata/Machines"
 

@@ -6,9 +6,8 @@ from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
-
-from mock_server import Emulator
-from mock_server.well_known import (
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import (
     FULL,
     GLOBEX,
     ORGANIZATION_ID,
@@ -16,6 +15,7 @@ from mock_server.well_known import (
     ROBOTS,
     SPA,
 )
+
 from tests.identity.helpers import TOKEN_PATH, credentials_form, post_token
 
 NO_STORE_HEADERS = {

@@ -3,8 +3,7 @@
 from typing import Any
 
 from flask.testing import FlaskClient
-
-from mock_server.well_known import ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 
 SWAGGER_BASE = f"/{ORGANIZATION}/{TENANT}/orchestrator_/swagger"
 SWAGGER_JSON = f"{SWAGGER_BASE}/v20.0/swagger.json"

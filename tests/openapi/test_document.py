@@ -8,12 +8,12 @@ import pytest
 import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
+from uipath_emulator.mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 
-from mock_server import Emulator
-from mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
-from mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
-from mock_server.resources import load_schema
-from mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 from tests.openapi.helpers import (
     CONTROL_OPENAPI,
     ORCHESTRATOR_BASE,

@@ -18,9 +18,9 @@ import schemathesis.specs.openapi.checks  # importing it registers the OpenAPI c
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION
 
-from mock_server import Emulator
-from mock_server.well_known import FULL, ORGANIZATION
 from tests.openapi.helpers import SWAGGER_JSON
 from tests.orchestrator.helpers import MACHINES, call, token_for
 

@@ -3,8 +3,8 @@
 import pytest
 from flask.testing import FlaskClient
 from swagger_ui_bundle import swagger_ui_path
+from uipath_emulator.mock_server import Emulator
 
-from mock_server import Emulator
 from tests.openapi.helpers import CONTROL_OPENAPI, SWAGGER_BASE, SWAGGER_JSON, SWAGGER_UI
 
 

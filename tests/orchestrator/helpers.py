@@ -5,10 +5,10 @@ from typing import Any
 
 import jsonschema
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 from werkzeug.test import TestResponse
 
-from mock_server.resources import load_schema
-from mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 from tests.identity.helpers import credentials_form, post_token
 
 MACHINES = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"

@@ -1,6 +1,6 @@
 """Machine records and OData queries for the query-engine tests, each with a reference meaning.
 
-The references here are written independently of `mock_server.orchestrator.odata`: plain Python
+The references here are written independently of the emulator's OData engine: plain Python
 spelling out the documented semantics (SQL Server's case-insensitive collation ignoring trailing
 spaces, C# null semantics, three-valued logic for null Booleans, nulls first when ascending).
 """

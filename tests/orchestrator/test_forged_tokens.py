@@ -7,9 +7,9 @@ from typing import Any
 import jwt
 import pytest
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION_ID
 
-from mock_server import Emulator
-from mock_server.well_known import FULL, ORGANIZATION_ID
 from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error
 
 

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from uipath_emulator.mock_server import Emulator
 
-from mock_server import Emulator
 from tests.orchestrator.helpers import MACHINES, bearer, token_for
 
 _emulator = Emulator()

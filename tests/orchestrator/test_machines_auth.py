@@ -9,10 +9,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.identity.tokens import SigningKey
+from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES, GLOBEX, READONLY, ROBOTS
 
-from mock_server import Emulator
-from mock_server.identity.tokens import SigningKey
-from mock_server.well_known import DEFAULT_TENANT_MACHINES, GLOBEX, READONLY, ROBOTS
 from tests.orchestrator.helpers import (
     MACHINES,
     assert_orchestrator_error,

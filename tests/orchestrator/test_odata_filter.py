@@ -3,8 +3,12 @@
 from typing import Any
 
 import pytest
+from uipath_emulator.mock_server.orchestrator.odata import (
+    ODataQueryError,
+    evaluate,
+    parse_list_options,
+)
 
-from mock_server.orchestrator.odata import ODataQueryError, evaluate, parse_list_options
 from tests.orchestrator.odata_strategies import full_record
 
 

@@ -1,8 +1,7 @@
 """Query option parsing: names, repeats, paging, `$count`, `$select`, `$expand`, entities."""
 
 import pytest
-
-from mock_server.orchestrator.odata import (
+from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     QueryOptions,
     context_suffix,
@@ -10,6 +9,7 @@ from mock_server.orchestrator.odata import (
     parse_list_options,
     project,
 )
+
 from tests.orchestrator.odata_strategies import WIRE_ORDER, full_record
 
 PREFIX = "The query specified in the URI is not valid. "

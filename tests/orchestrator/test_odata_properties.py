@@ -4,8 +4,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from mock_server.orchestrator.odata import (
+from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     context_suffix,
     evaluate,
@@ -13,6 +12,7 @@ from mock_server.orchestrator.odata import (
     parse_list_options,
     project,
 )
+
 from tests.orchestrator.odata_strategies import (
     SELECTABLE,
     WIRE_ORDER,

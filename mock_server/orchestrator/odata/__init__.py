@@ -5,9 +5,14 @@
 Every rejected query raises `ODataQueryError`, and nothing else.
 """
 
-from mock_server.orchestrator.odata.errors import ODataQueryError
-from mock_server.orchestrator.odata.evaluation import PAGE_LIMIT, context_suffix, evaluate, project
-from mock_server.orchestrator.odata.options import (
+from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError
+from uipath_emulator.mock_server.orchestrator.odata.evaluation import (
+    PAGE_LIMIT,
+    context_suffix,
+    evaluate,
+    project,
+)
+from uipath_emulator.mock_server.orchestrator.odata.options import (
     QueryOptions,
     parse_entity_options,
     parse_list_options,

@@ -3,9 +3,9 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mock_server.orchestrator.odata.options import QueryOptions
-from mock_server.orchestrator.odata.ordering import order_page
-from mock_server.orchestrator.odata.selection import project as _project
+from uipath_emulator.mock_server.orchestrator.odata.options import QueryOptions
+from uipath_emulator.mock_server.orchestrator.odata.ordering import order_page
+from uipath_emulator.mock_server.orchestrator.odata.selection import project as _project
 
 PAGE_LIMIT = 1000
 """Orchestrator's default `$top` (`Pagination.Limits`): a page never holds more items."""

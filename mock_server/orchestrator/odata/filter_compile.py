@@ -23,10 +23,13 @@ from decimal import Decimal
 from typing import Any
 
 from odata_query import ast
-
-from mock_server.orchestrator.odata.errors import ODataQueryError, invalid
-from mock_server.orchestrator.odata.functions import FUNCTIONS, no_signature, unknown_function
-from mock_server.orchestrator.odata.model import (
+from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
+from uipath_emulator.mock_server.orchestrator.odata.functions import (
+    FUNCTIONS,
+    no_signature,
+    unknown_function,
+)
+from uipath_emulator.mock_server.orchestrator.odata.model import (
     BOOLEAN,
     DATETIME,
     DECIMAL,
@@ -41,7 +44,7 @@ from mock_server.orchestrator.odata.model import (
     not_found,
     resolve_member,
 )
-from mock_server.orchestrator.odata.values import datetime_key, key_for
+from uipath_emulator.mock_server.orchestrator.odata.values import datetime_key, key_for
 
 OPTION = "$filter"
 Predicate = Callable[[Mapping[str, Any]], bool]

@@ -30,9 +30,8 @@ from odata_query.exceptions import (
     UnknownFunctionException,
 )
 from sly.lex import Token
-
-from mock_server.orchestrator.odata.errors import ODataQueryError, invalid
-from mock_server.orchestrator.odata.functions import no_signature, unknown_function
+from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
+from uipath_emulator.mock_server.orchestrator.odata.functions import no_signature, unknown_function
 
 OPTION = "$filter"
 MAX_DEPTH = 800

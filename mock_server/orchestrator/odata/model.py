@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from mock_server.orchestrator.odata.errors import ODataQueryError, invalid
-from mock_server.resources import load_schema
+from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
+from uipath_emulator.mock_server.resources import load_schema
 
 NAMESPACE = "UiPath.Server.Configuration.OData"
 MACHINE_TYPE_NAME = f"{NAMESPACE}.ExtendedMachineDto"

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.orchestrator.odata.errors import invalid
-from mock_server.orchestrator.odata.filter_compile import compile_filter
-from mock_server.orchestrator.odata.filter_parse import parse_filter
-from mock_server.orchestrator.odata.ordering import OrderClause, parse_orderby
-from mock_server.orchestrator.odata.selection import parse_expand, parse_select
-from mock_server.world.dotnet import is_blank
+from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
+from uipath_emulator.mock_server.orchestrator.odata.filter_compile import compile_filter
+from uipath_emulator.mock_server.orchestrator.odata.filter_parse import parse_filter
+from uipath_emulator.mock_server.orchestrator.odata.ordering import OrderClause, parse_orderby
+from uipath_emulator.mock_server.orchestrator.odata.selection import parse_expand, parse_select
+from uipath_emulator.mock_server.world.dotnet import is_blank
 
 MAX_TOP = 1000
 _INT32_MAX = 2**31 - 1

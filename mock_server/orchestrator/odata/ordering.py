@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.orchestrator.odata.errors import invalid
-from mock_server.orchestrator.odata.model import resolve_path
-from mock_server.orchestrator.odata.values import key_for
+from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
+from uipath_emulator.mock_server.orchestrator.odata.model import resolve_path
+from uipath_emulator.mock_server.orchestrator.odata.values import key_for
 
 OPTION = "$orderby"
 MAX_CLAUSES = 5

@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from mock_server.orchestrator.odata.errors import invalid
-from mock_server.orchestrator.odata.model import machine_model, not_found
+from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
+from uipath_emulator.mock_server.orchestrator.odata.model import machine_model, not_found
 
 EXPANDABLE = ("RobotUsers", "UpdatePolicy", "MaintenanceWindow", "Tags")
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from mock_server.orchestrator.odata.model import EdmType, Kind
-from mock_server.world.collation import string_key
+from uipath_emulator.mock_server.orchestrator.odata.model import EdmType, Kind
+from uipath_emulator.mock_server.world.collation import string_key
 
 Key = Callable[[Any], Any]
 """Maps a non-null value of one EDM type to something Python compares as SQL Server would."""
