@@ -25,9 +25,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("uipath contract tests")
     group.addoption(
         "--target",
-        default=",".join(TARGET_NAMES),
-        help="comma-separated targets among inprocess,server,cloud (default: all; cloud is "
-        "skipped, naming what is missing, when UIPATH_URL/UIPATH_CLIENT_ID/_SECRET are unset)",
+        default=None,
+        help="comma-separated targets among inprocess,server,cloud (default: inprocess and "
+        "server, and cloud when UIPATH_URL/UIPATH_CLIENT_ID/_SECRET are set; named "
+        "explicitly, cloud must be configured)",
     )
     group.addoption(
         "--record",
@@ -37,19 +38,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+CLOUD_NOT_RUN = pytest.StashKey[str]()
+CLOUD_SETUP = (
+    "set UIPATH_URL=https://cloud.uipath.com/{organization}/{tenant}, UIPATH_CLIENT_ID and "
+    "UIPATH_CLIENT_SECRET"
+)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the suite's markers."""
+    """Declare the suite's markers; refuse an explicit `--target cloud` that is not configured."""
     config.addinivalue_line("markers", "writes: creates/changes/deletes machines on the target")
     config.addinivalue_line("markers", "emulator_only: needs the emulator's clock, faults or world")
+    try:
+        cloud_target()
+    except ConfigurationError as error:
+        if "cloud" in _named_targets(config):
+            raise pytest.UsageError(
+                f"--target cloud is not configured: {error}; {CLOUD_SETUP}"
+            ) from None
+        config.stash[CLOUD_NOT_RUN] = str(error)
 
 
-def selected_targets(config: pytest.Config) -> list[str]:
-    """The targets named by `--target`, checked."""
-    names = [name.strip() for name in str(config.getoption("--target")).split(",") if name.strip()]
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line saying the cloud target did not run, and why, when it was not asked for."""
+    config = terminalreporter.config
+    reason = config.stash.get(CLOUD_NOT_RUN, None)
+    if reason is not None and config.getoption("--target") is None:
+        terminalreporter.write_line(
+            f"contract suite: cloud target not run ({reason}; {CLOUD_SETUP} to run it)"
+        )
+
+
+def _named_targets(config: pytest.Config) -> list[str]:
+    option = config.getoption("--target")
+    if option is None:
+        return []
+    names = [name.strip() for name in str(option).split(",") if name.strip()]
     unknown = [name for name in names if name not in TARGET_NAMES]
     if unknown or not names:
         raise pytest.UsageError(f"--target takes {','.join(TARGET_NAMES)}; got {names}")
     return names
+
+
+def selected_targets(config: pytest.Config) -> list[str]:
+    """The targets named by `--target`, or by default the emulator's and a configured cloud."""
+    named = _named_targets(config)
+    if named:
+        return named
+    if CLOUD_NOT_RUN in config.stash:
+        return ["inprocess", "server"]
+    return list(TARGET_NAMES)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -73,15 +111,12 @@ def _server_target() -> Iterator[Target]:
 @pytest.fixture(scope="session")
 def _cloud_target() -> Target | str:
     """The cloud target, or why it cannot run (missing variables, refused credentials)."""
-    try:
-        target = cloud_target()
-    except ConfigurationError as error:
-        return f"cloud target not configured: {error}"
+    target = cloud_target()
     probe = target.client()
     try:
         probe.token()
     except AuthenticationError as error:
-        return f"FAIL:cloud target rejected the credentials: {error}"
+        return f"cloud target rejected the credentials: {error}"
     finally:
         probe.close()
     return target
@@ -92,9 +127,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The target this run of the test talks to, reset (if an emulator) and activated."""
     resource: Target | str = request.getfixturevalue(f"_{request.param}_target")
     if isinstance(resource, str):
-        if resource.startswith("FAIL:"):
-            pytest.fail(resource.removeprefix("FAIL:"), pytrace=False)
-        pytest.skip(resource)
+        pytest.fail(resource, pytrace=False)
     if request.node.get_closest_marker("emulator_only") and not resource.is_emulator:
         pytest.skip("emulator only: needs the emulator's clock, faults or seeded world")
     if request.node.get_closest_marker("writes") and not resource.allow_writes:
