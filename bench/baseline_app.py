@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+
 from uipath_emulator.mock_server.serving import SERVER_HEADER
 
 

@@ -3,9 +3,9 @@
 import os
 
 from flask import Flask
-from uipath_emulator.mock_server.emulator import Emulator
 
 from bench.baseline_app import granian_app
+from uipath_emulator.mock_server.emulator import Emulator
 
 
 def emulator() -> Flask:

@@ -20,16 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from uipath_emulator.mock_server.emulator import Emulator, read_world_document
-from uipath_emulator.mock_server.http import dump_json
-from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
-from uipath_emulator.mock_server.inprocess import call_wsgi
-from uipath_emulator.mock_server.resources import default_world_path
 from werkzeug.test import EnvironBuilder
 
 from bench.baseline_app import create_app
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, bench_env
 from bench.worlds import world_document
+from uipath_emulator.mock_server.emulator import Emulator, read_world_document
+from uipath_emulator.mock_server.http import dump_json
+from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
+from uipath_emulator.mock_server.inprocess import call_wsgi
+from uipath_emulator.mock_server.resources import default_world_path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from uipath_emulator.mock_server.emulator import Emulator, read_world_document
-from uipath_emulator.mock_server.inprocess import call_wsgi
 from werkzeug.test import EnvironBuilder
 
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, percentile, rss_mib
+from uipath_emulator.mock_server.emulator import Emulator, read_world_document
+from uipath_emulator.mock_server.inprocess import call_wsgi
 
 
 def queries(machines: int) -> dict[str, str]:

@@ -5,14 +5,14 @@ from collections.abc import Callable
 
 import requests
 import responses
-from uipath_emulator.client import UiPathClient
-from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL, Emulator
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 from bench.common import MACHINES_PATH, TOKEN_PATH
 from bench.report import Row, Target
 from bench.settings import Settings
 from bench.worlds import world_document
+from uipath_emulator.client import UiPathClient
+from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL, Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 SCENARIO = "1 in-process"
 MACHINES_URL = DEFAULT_BASE_URL + MACHINES_PATH

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from uipath_emulator.client import AuthenticationError, UiPathClient
 from uipath_emulator.contract_tests.recording import Recorder
 from uipath_emulator.contract_tests.targets import (

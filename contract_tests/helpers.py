@@ -6,6 +6,7 @@ from typing import Any
 
 import jsonschema
 import requests
+
 from uipath_emulator.contract_tests.targets import Target
 from uipath_emulator.mock_server.resources import load_schema
 

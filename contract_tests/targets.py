@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import requests
+
 from uipath_emulator.client import ClientConfig, ConfigurationError, UiPathClient
 from uipath_emulator.contract_tests.transport import ContractSession
 

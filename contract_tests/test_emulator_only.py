@@ -2,6 +2,7 @@
 
 import pytest
 import requests
+
 from uipath_emulator.client import UiPathClient
 from uipath_emulator.contract_tests.targets import EmulatorControl, Target
 

@@ -6,6 +6,7 @@ from typing import Any
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from uipath_emulator.client import UiPathClient
 from uipath_emulator.contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
 from uipath_emulator.contract_tests.targets import Target

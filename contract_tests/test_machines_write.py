@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+
 from uipath_emulator.client import ForbiddenError, NotFoundError, UiPathClient
 from uipath_emulator.contract_tests.helpers import assert_orchestrator_error, assert_valid_machine
 from uipath_emulator.contract_tests.targets import Target

@@ -1,6 +1,7 @@
 """The suite's own safety: without the write flag, nothing but the token request is POSTed."""
 
 import pytest
+
 from uipath_emulator.contract_tests.targets import cloud_target
 from uipath_emulator.contract_tests.transport import ContractSession, WriteBlockedError
 from uipath_emulator.mock_server import Emulator

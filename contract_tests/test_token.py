@@ -1,6 +1,7 @@
 """Contract: the Identity token endpoint (step 1 of the getting-started guide)."""
 
 import requests
+
 from uipath_emulator.contract_tests.helpers import jwt_payload, request_token
 from uipath_emulator.contract_tests.targets import Target
 

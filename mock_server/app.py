@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
 from uipath_emulator.mock_server.control.dashboard import dashboard_blueprint
 from uipath_emulator.mock_server.control.routes import (
     ControlError,
@@ -20,7 +22,6 @@ from uipath_emulator.mock_server.identity.routes import identity_blueprint, oaut
 from uipath_emulator.mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
 from uipath_emulator.mock_server.orchestrator.routes import orchestrator_blueprint
 from uipath_emulator.mock_server.serving import MAX_BODY_BYTES
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

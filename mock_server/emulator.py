@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+
 from uipath_emulator.mock_server.app import create_app
 from uipath_emulator.mock_server.clock import Clock
 from uipath_emulator.mock_server.control.faults import FaultList

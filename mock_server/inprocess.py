@@ -14,6 +14,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import requests
 import responses
 from requests.adapters import HTTPAdapter
+
 from uipath_emulator.mock_server.harness import DROP_CONNECTION, IN_PROCESS
 from uipath_emulator.mock_server.inprocess_httpx import httpx_router
 from uipath_emulator.mock_server.serving import SERVER_HEADER
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from requests import PreparedRequest
+
     from uipath_emulator.mock_server.emulator import Emulator
 
 
@@ -151,11 +153,12 @@ class _EmulatorRoute(responses.CallbackResponse):
 class Interceptor(ContextDecorator):
     """Routes `requests` calls under the given base URLs into an emulator, through `responses`.
 
-    When `respx` is installed, `httpx` calls (UiPath's own SDK uses httpx) are routed the
-    same way. Requests to any other URL pass through untouched: to the real network, or to a
-    `responses` mock that was already active when this one started (so a test's own stubs for
-    other hosts keep working). A `responses` mock started inside this block answers first and
-    refuses unknown URLs, as `responses` always does: `register(that_mock)` adds the emulator.
+    `httpx` calls (UiPath's own SDK uses httpx) are routed the same way, through `respx`:
+    nothing under those base URLs ever reaches the network. Requests to any other URL pass
+    through untouched: to the real network, or to a `responses` (or `respx`) mock that was
+    already active when this one started (so a test's own stubs for other hosts keep working).
+    A `responses` mock started inside this block answers first and refuses unknown URLs, as
+    `responses` always does: `register(that_mock)` adds the emulator.
     """
 
     def __init__(self, emulator: "Emulator", base_urls: tuple[str, ...]) -> None:
@@ -191,8 +194,7 @@ class Interceptor(ContextDecorator):
         mock.start()
         self._mock = mock
         self._httpx = httpx_router(self.emulator.app, self.base_urls)
-        if self._httpx is not None:
-            self._httpx.start()
+        self._httpx.start()
 
     def stop(self) -> None:
         """Stop intercepting."""

@@ -1,20 +1,18 @@
-"""In-process mode for `httpx` (UiPath's Python SDK uses it), through `respx` when installed."""
+"""In-process mode for `httpx` (UiPath's Python SDK uses it), through `respx`."""
 
 import re
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+import respx
+
 
 def httpx_router(app: Callable[..., Any], base_urls: tuple[str, ...]) -> Any:
-    """A `respx` router sending httpx calls under `base_urls` to `app`; None without respx.
+    """A `respx` router sending httpx calls under `base_urls` to `app`.
 
     Every other URL passes through to the network (or to a respx mock started before).
     """
-    try:
-        import httpx
-        import respx
-    except ImportError:
-        return None
     from uipath_emulator.mock_server.inprocess import call_wsgi, wsgi_environ
 
     def drop() -> None:

@@ -7,12 +7,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
-from uipath_emulator.mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
+
+from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
+from uipath_emulator.mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

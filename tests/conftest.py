@@ -2,6 +2,7 @@
 
 import pytest
 from flask.testing import FlaskClient
+
 from uipath_emulator.mock_server import Emulator
 
 

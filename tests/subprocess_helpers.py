@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import IO
 
 import requests
+
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

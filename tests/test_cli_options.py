@@ -1,6 +1,7 @@
 """`uipath-mock` option handling that needs no process: which hosts count as loopback."""
 
 import pytest
+
 from uipath_emulator.mock_server.cli import build_parser, is_loopback
 
 

@@ -13,15 +13,6 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
-from uipath_emulator.mock_server.resources import default_world_path
-from uipath_emulator.mock_server.well_known import (
-    DEFAULT_TENANT_MACHINES,
-    FULL,
-    GLOBEX,
-    READONLY,
-    ROBOTS,
-    SPA,
-)
 
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
@@ -34,6 +25,15 @@ from tests.subprocess_helpers import (
     run_emulator,
     stderr_lines,
     wait_until,
+)
+from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.well_known import (
+    DEFAULT_TENANT_MACHINES,
+    FULL,
+    GLOBEX,
+    READONLY,
+    ROBOTS,
+    SPA,
 )
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

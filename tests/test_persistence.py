@@ -13,8 +13,6 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
@@ -27,6 +25,8 @@ from tests.subprocess_helpers import (
     run_emulator,
     stderr_lines,
 )
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 CREATES = 30
 WRITERS = 4

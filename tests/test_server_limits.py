@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
 
 from tests.orchestrator.helpers import MACHINES
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
 
 TOKEN_PATH = "/acme/identity_/connect/token"
 

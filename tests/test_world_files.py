@@ -4,6 +4,7 @@ import copy
 from typing import Any
 
 import pytest
+
 from uipath_emulator.mock_server import Emulator, WorldError
 
 

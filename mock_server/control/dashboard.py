@@ -17,6 +17,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request, url_for
+
 from uipath_emulator.mock_server.control.routes import clock_document
 
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
+
 from uipath_emulator.mock_server.control.faults import FaultSpecError, fault_from_spec
 from uipath_emulator.mock_server.harness import BOUND_HOST, IN_PROCESS
 from uipath_emulator.mock_server.http import JSONBodyError, json_response, parse_json_body

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
+
 from uipath_emulator.mock_server.errors import organization_not_found
 from uipath_emulator.mock_server.http import base_url, json_response
 from uipath_emulator.mock_server.identity.discovery import discovery_document, jwks_document

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+
 from uipath_emulator.mock_server.identity.tokens import SigningKey
 
 _REQUIRED_CLAIMS = ["exp", "nbf", "iat", "iss", "aud", "prt_id", "client_id", "sub"]

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from werkzeug.routing import Map, Rule
+
 from uipath_emulator.mock_server.identity.errors import (
     INVALID_CLIENT,
     INVALID_GRANT,
@@ -33,7 +35,6 @@ from uipath_emulator.mock_server.orchestrator.odata.options import MAX_TOP
 from uipath_emulator.mock_server.orchestrator.odata.selection import EXPANDABLE
 from uipath_emulator.mock_server.resources import load_schema
 from uipath_emulator.mock_server.world.dotnet import NOT_BLANK_PATTERN
-from werkzeug.routing import Map, Rule
 
 OPENAPI_VERSION = "3.0.3"
 API_VERSION = "20.0"

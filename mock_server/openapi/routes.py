@@ -21,11 +21,12 @@ from flask import (
     send_from_directory,
 )
 from swagger_ui_bundle import swagger_ui_path
+from werkzeug.wrappers import Response as WerkzeugResponse
+
 from uipath_emulator.mock_server.errors import organization_not_found, tenant_not_found
 from uipath_emulator.mock_server.http import base_url, json_response
 from uipath_emulator.mock_server.openapi.document import API_VERSION, build_document
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

@@ -5,6 +5,7 @@ from functools import cache
 from typing import Any
 
 import jsonschema
+
 from uipath_emulator.mock_server.errors import ApiError
 from uipath_emulator.mock_server.http import JSONBodyError, parse_json_body
 from uipath_emulator.mock_server.resources import load_schema

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Response, request
+
 from uipath_emulator.mock_server.errors import ApiError, organization_not_found, tenant_not_found
 from uipath_emulator.mock_server.http import base_url, dump_json, json_response
 from uipath_emulator.mock_server.orchestrator import odata

@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
+
 from uipath_emulator.mock_server.resources import load_schema
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.machines import MachineStore, complete_record

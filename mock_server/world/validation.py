@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 from referencing import Registry
+
 from uipath_emulator.mock_server.world.dotnet import utf16_length
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")

@@ -3,11 +3,11 @@
 from typing import TYPE_CHECKING
 
 import requests
+
+from tests.browser.conftest import FULL_SECRET, Screenshot, Serve
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
-
-from tests.browser.conftest import FULL_SECRET, Screenshot, Serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

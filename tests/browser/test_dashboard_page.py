@@ -4,10 +4,10 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
 
 from tests.orchestrator.helpers import MACHINES, call
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
 
 DASHBOARD = "/_emulator/"
 

@@ -2,11 +2,10 @@
 
 from typing import TYPE_CHECKING
 
-from uipath_emulator.mock_server.server import EmulatorServer
-from uipath_emulator.mock_server.well_known import FULL
-
 from tests.browser.conftest import FULL_SECRET, Screenshot
 from tests.openapi.helpers import SWAGGER_UI
+from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.well_known import FULL
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from uipath_emulator.client import UiPathClient
 
 from tests.client.fakes import FakeClock, make_client
+from uipath_emulator.client import UiPathClient
 
 
 @pytest.fixture

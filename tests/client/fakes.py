@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any
 
 import responses
+
 from uipath_emulator.client import RetryPolicy, UiPathClient
 
 BASE_URL = "https://cloud.uipath.com"

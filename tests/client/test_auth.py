@@ -9,13 +9,6 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 import responses
-from uipath_emulator.client import (
-    AuthenticationError,
-    ServerError,
-    UiPathClient,
-    UnauthorizedError,
-    UnexpectedResponseError,
-)
 
 from tests.client.fakes import (
     CLIENT_ID,
@@ -31,6 +24,13 @@ from tests.client.fakes import (
     make_client,
     orchestrator_error,
     token_body,
+)
+from uipath_emulator.client import (
+    AuthenticationError,
+    ServerError,
+    UiPathClient,
+    UnauthorizedError,
+    UnexpectedResponseError,
 )
 
 FIRST, SECOND, _ = TOKEN_VALUES

@@ -6,7 +6,6 @@ import json
 
 import pytest
 import responses
-from uipath_emulator.client.cli import main
 
 from tests.client.fakes import (
     CLIENT_ID,
@@ -21,6 +20,7 @@ from tests.client.fakes import (
     orchestrator_error,
     token_body,
 )
+from uipath_emulator.client.cli import main
 
 
 @pytest.fixture(autouse=True)

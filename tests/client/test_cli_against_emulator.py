@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from uipath_emulator.mock_server.resources import default_world_path
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 from tests.subprocess_helpers import EmulatorProcess, run_client, stderr_lines
+from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 

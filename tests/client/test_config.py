@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from uipath_emulator.client import ClientConfig, ConfigurationError, UiPathClient
 
 from tests.client.fakes import CLIENT_ID, CLIENT_SECRET, FakeClock, make_client
+from uipath_emulator.client import ClientConfig, ConfigurationError, UiPathClient
 
 FULL_ENV = {
     "UIPATH_URL": "https://cloud.uipath.com/acme/DefaultTenant",

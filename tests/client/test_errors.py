@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import responses
+
+from tests.client.fakes import MACHINES_URL, TRACE_ID, add_tokens, orchestrator_error
 from uipath_emulator import client
 from uipath_emulator.client import (
     APIError,
@@ -19,8 +21,6 @@ from uipath_emulator.client import (
     UnexpectedResponseError,
 )
 from uipath_emulator.client import _errors as errors_module
-
-from tests.client.fakes import MACHINES_URL, TRACE_ID, add_tokens, orchestrator_error
 
 MACHINE_URL = f"{MACHINES_URL}(999)"
 

@@ -7,9 +7,9 @@ import json
 import pytest
 import responses
 from responses import matchers
-from uipath_emulator.client import MachinePage, UiPathClient, UnexpectedResponseError
 
 from tests.client.fakes import MACHINES_URL, TOKEN_VALUES, add_tokens, list_body, machine
+from uipath_emulator.client import MachinePage, UiPathClient, UnexpectedResponseError
 
 MACHINE_URL = f"{MACHINES_URL}(1)"
 

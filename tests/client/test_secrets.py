@@ -7,7 +7,6 @@ import logging
 import pytest
 import requests
 import responses
-from uipath_emulator.client import AuthenticationError, UiPathClient, UiPathError
 
 from tests.client.fakes import (
     CLIENT_SECRET,
@@ -22,6 +21,7 @@ from tests.client.fakes import (
     make_client,
     orchestrator_error,
 )
+from uipath_emulator.client import AuthenticationError, UiPathClient, UiPathError
 
 
 def exception_texts(error: BaseException) -> str:

@@ -5,19 +5,6 @@ from __future__ import annotations
 import pytest
 import requests
 import responses
-from uipath_emulator.client import (
-    APIError,
-    BadRequestError,
-    ConflictError,
-    ForbiddenError,
-    NotFoundError,
-    RateLimitedError,
-    RetryPolicy,
-    ServerError,
-    TransportError,
-    UiPathClient,
-    __version__,
-)
 
 from tests.client.fakes import (
     JITTER,
@@ -30,6 +17,19 @@ from tests.client.fakes import (
     machine,
     make_client,
     orchestrator_error,
+)
+from uipath_emulator.client import (
+    APIError,
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    RetryPolicy,
+    ServerError,
+    TransportError,
+    UiPathClient,
+    __version__,
 )
 
 MACHINE_URL = f"{MACHINES_URL}(1)"

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import requests
 import uipath_orchestrator_rest as orch
+from uipath_orchestrator_rest.rest import ApiException
+
 from uipath_emulator.mock_server.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
@@ -19,7 +21,6 @@ from uipath_emulator.mock_server.well_known import (
     QA_TENANT,
     TENANT,
 )
-from uipath_orchestrator_rest.rest import ApiException
 
 HTTP_TIMEOUT = 10
 SCOPES_OF_18_0 = {"Default", "Shared", "PersonalWorkspace", "Cloud", "Serverless"}

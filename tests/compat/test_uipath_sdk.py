@@ -19,6 +19,7 @@ from uipath.platform import UiPath
 from uipath.platform.common import ApiClient
 from uipath.platform.errors import EnrichedException
 from uipath.platform.identity import IdentityService
+
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT

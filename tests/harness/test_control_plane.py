@@ -5,12 +5,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.control.journal import JournalEntry, RequestJournal
-from uipath_emulator.mock_server.well_known import FULL
 
 from tests.identity.helpers import credentials_form, post_token
 from tests.orchestrator.helpers import MACHINES, call, token_for
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.control.journal import JournalEntry, RequestJournal
+from uipath_emulator.mock_server.well_known import FULL
 
 
 def control(http: FlaskClient, method: str, path: str, body: Any = None) -> Any:

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
 
 from tests.orchestrator.helpers import MACHINES, call
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.server import EmulatorServer
 
 EVIL = {"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}
 

@@ -6,14 +6,14 @@ from typing import Any
 import pytest
 import requests
 from flask.testing import FlaskClient
+
+from tests.identity.helpers import post_token
+from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error, call, token_for
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.banner import start_banner
 from uipath_emulator.mock_server.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL
 from uipath_emulator.mock_server.world import load_world
-
-from tests.identity.helpers import post_token
-from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error, call, token_for
 
 BULK_DELETE = f"{MACHINES}/UiPath.Server.Configuration.OData.DeleteBulk"
 HUGE_INT = "9" * 5000

@@ -6,6 +6,7 @@ import httpx
 import pytest
 import requests
 import responses
+
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (

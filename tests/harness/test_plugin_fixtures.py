@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from uipath_emulator.client import UiPathClient
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.server import EmulatorServer

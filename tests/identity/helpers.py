@@ -3,8 +3,9 @@
 from urllib.parse import urlencode
 
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, WellKnownApp
 from werkzeug.test import TestResponse
+
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, WellKnownApp
 
 FORM = "application/x-www-form-urlencoded"
 TOKEN_PATH = f"/{ORGANIZATION}/identity_/connect/token"

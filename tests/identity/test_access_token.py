@@ -9,11 +9,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
+
+from tests.identity.helpers import credentials_form, post_token
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION_ID, READONLY
-
-from tests.identity.helpers import credentials_form, post_token
 
 
 def issue(http: FlaskClient, **fields: str) -> str:

@@ -6,10 +6,10 @@ from urllib.parse import quote_from_bytes
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.well_known import FULL
 
 from tests.identity.helpers import post_token
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL
 
 OAUTH_ERRORS = {
     "invalid_request",

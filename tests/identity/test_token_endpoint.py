@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
+
+from tests.identity.helpers import TOKEN_PATH, credentials_form, post_token
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.well_known import (
     FULL,
@@ -15,8 +17,6 @@ from uipath_emulator.mock_server.well_known import (
     ROBOTS,
     SPA,
 )
-
-from tests.identity.helpers import TOKEN_PATH, credentials_form, post_token
 
 NO_STORE_HEADERS = {
     "Content-Type": "application/json; charset=UTF-8",

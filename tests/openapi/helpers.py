@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask.testing import FlaskClient
+
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 
 SWAGGER_BASE = f"/{ORGANIZATION}/{TENANT}/orchestrator_/swagger"

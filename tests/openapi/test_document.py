@@ -8,11 +8,6 @@ import pytest
 import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
-from uipath_emulator.mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
-from uipath_emulator.mock_server.resources import load_schema
-from uipath_emulator.mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 
 from tests.openapi.helpers import (
     CONTROL_OPENAPI,
@@ -21,6 +16,11 @@ from tests.openapi.helpers import (
     fetch_document,
     operations,
 )
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
+from uipath_emulator.mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 
 _ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
 _SAMPLE_ARGUMENTS = {"organization": ORGANIZATION, "tenant": TENANT, "key": "1"}

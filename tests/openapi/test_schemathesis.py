@@ -18,11 +18,11 @@ import schemathesis.specs.openapi.checks  # importing it registers the OpenAPI c
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION
 
 from tests.openapi.helpers import SWAGGER_JSON
 from tests.orchestrator.helpers import MACHINES, call, token_for
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "50"))
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"

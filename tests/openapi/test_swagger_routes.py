@@ -3,9 +3,9 @@
 import pytest
 from flask.testing import FlaskClient
 from swagger_ui_bundle import swagger_ui_path
-from uipath_emulator.mock_server import Emulator
 
 from tests.openapi.helpers import CONTROL_OPENAPI, SWAGGER_BASE, SWAGGER_JSON, SWAGGER_UI
+from uipath_emulator.mock_server import Emulator
 
 
 def test_swagger_ui_page_loads_the_tenant_document(http: FlaskClient) -> None:

@@ -5,11 +5,11 @@ from typing import Any
 
 import jsonschema
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server.resources import load_schema
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 from werkzeug.test import TestResponse
 
 from tests.identity.helpers import credentials_form, post_token
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 
 MACHINES = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
 ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"

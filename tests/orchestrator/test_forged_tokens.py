@@ -7,10 +7,10 @@ from typing import Any
 import jwt
 import pytest
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION_ID
 
 from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION_ID
 
 
 def _segment(part: Any) -> str:

@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from uipath_emulator.mock_server import Emulator
 
 from tests.orchestrator.helpers import MACHINES, bearer, token_for
+from uipath_emulator.mock_server import Emulator
 
 _emulator = Emulator()
 _http = _emulator.app.test_client()

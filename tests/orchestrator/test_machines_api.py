@@ -7,14 +7,6 @@ import uuid
 
 import pytest
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.orchestrator.routes import MAX_LISTINGS_PER_SNAPSHOT
-from uipath_emulator.mock_server.resources import load_schema
-from uipath_emulator.mock_server.well_known import (
-    DEFAULT_TENANT_MACHINES,
-    ORGANIZATION_ID,
-    TENANT_ID,
-)
 
 from tests.orchestrator.helpers import (
     MACHINES,
@@ -24,6 +16,14 @@ from tests.orchestrator.helpers import (
     bearer,
     call,
     token_for,
+)
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.orchestrator.routes import MAX_LISTINGS_PER_SNAPSHOT
+from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.well_known import (
+    DEFAULT_TENANT_MACHINES,
+    ORGANIZATION_ID,
+    TENANT_ID,
 )
 
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"

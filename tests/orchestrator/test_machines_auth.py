@@ -9,9 +9,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
-from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.identity.tokens import SigningKey
-from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES, GLOBEX, READONLY, ROBOTS
 
 from tests.orchestrator.helpers import (
     MACHINES,
@@ -20,6 +17,9 @@ from tests.orchestrator.helpers import (
     call,
     token_for,
 )
+from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.identity.tokens import SigningKey
+from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES, GLOBEX, READONLY, ROBOTS
 
 NOT_AUTHENTICATED = "You are not authenticated!"
 

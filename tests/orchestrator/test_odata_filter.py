@@ -3,13 +3,13 @@
 from typing import Any
 
 import pytest
+
+from tests.orchestrator.odata_strategies import full_record
 from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     evaluate,
     parse_list_options,
 )
-
-from tests.orchestrator.odata_strategies import full_record
 
 
 def _tag(name: str, value: str | None) -> dict[str, Any]:

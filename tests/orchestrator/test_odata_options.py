@@ -1,6 +1,8 @@
 """Query option parsing: names, repeats, paging, `$count`, `$select`, `$expand`, entities."""
 
 import pytest
+
+from tests.orchestrator.odata_strategies import WIRE_ORDER, full_record
 from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     QueryOptions,
@@ -9,8 +11,6 @@ from uipath_emulator.mock_server.orchestrator.odata import (
     parse_list_options,
     project,
 )
-
-from tests.orchestrator.odata_strategies import WIRE_ORDER, full_record
 
 PREFIX = "The query specified in the URI is not valid. "
 

@@ -3,13 +3,13 @@
 from typing import Any
 
 import pytest
+
+from tests.orchestrator.odata_strategies import full_record
 from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     evaluate,
     parse_list_options,
 )
-
-from tests.orchestrator.odata_strategies import full_record
 
 
 def ordered(machines: list[dict[str, Any]], orderby: str, *extra: tuple[str, str]) -> list[int]:

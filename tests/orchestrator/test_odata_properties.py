@@ -4,14 +4,6 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from uipath_emulator.mock_server.orchestrator.odata import (
-    ODataQueryError,
-    context_suffix,
-    evaluate,
-    parse_entity_options,
-    parse_list_options,
-    project,
-)
 
 from tests.orchestrator.odata_strategies import (
     SELECTABLE,
@@ -23,6 +15,14 @@ from tests.orchestrator.odata_strategies import (
     orderbys,
     records,
     reference_order,
+)
+from uipath_emulator.mock_server.orchestrator.odata import (
+    ODataQueryError,
+    context_suffix,
+    evaluate,
+    parse_entity_options,
+    parse_list_options,
+    project,
 )
 
 PREFIX = "The query specified in the URI is not valid. "

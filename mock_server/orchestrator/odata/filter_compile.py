@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from odata_query import ast
+
 from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
 from uipath_emulator.mock_server.orchestrator.odata.functions import (
     FUNCTIONS,

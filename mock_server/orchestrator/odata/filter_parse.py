@@ -30,6 +30,7 @@ from odata_query.exceptions import (
     UnknownFunctionException,
 )
 from sly.lex import Token
+
 from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
 from uipath_emulator.mock_server.orchestrator.odata.functions import no_signature, unknown_function
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from odata_query.grammar import ODATA_FUNCTIONS
+
 from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
 from uipath_emulator.mock_server.orchestrator.odata.model import BOOLEAN, INT32, STRING, EdmType
 from uipath_emulator.mock_server.orchestrator.odata.values import like_key
