@@ -35,11 +35,19 @@ def _marker_world(request: pytest.FixtureRequest) -> dict[str, Any] | None:
     marker = request.node.get_closest_marker("uipath_world")
     if marker is None:
         return None
-    path = Path(marker.args[0])
-    if not path.is_absolute():
-        beside_test = request.path.parent / path
-        path = beside_test if beside_test.exists() else Path(request.config.rootpath) / path
-    return read_world_document(path)
+    given = Path(marker.args[0])
+    candidates = [given]
+    if not given.is_absolute():
+        candidates = [request.path.parent / given, Path(request.config.rootpath) / given]
+    for path in candidates:
+        if path.is_file():
+            return read_world_document(path)
+    looked = " and ".join(str(path) for path in candidates)
+    where = " (beside the test file, then under the rootdir)" if len(candidates) == 2 else ""
+    pytest.fail(
+        f"@pytest.mark.uipath_world({marker.args[0]!r}): no such file; looked for {looked}{where}",
+        pytrace=False,
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """World documents: what a world file may hold, and the errors that name the bad field."""
 
 import copy
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,3 +26,55 @@ def test_machine_names_differing_by_trailing_spaces_are_duplicates() -> None:
     where = f"organizations[0].tenants[0].machines[{len(machines) - 1}].Name"
     assert str(raised.value).startswith(f"{where}: machine name ")
     assert "is already used at organizations[0].tenants[0].machines[0].Name" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("scope", "hint"),
+    [("OR.Machine.Read", "; did you mean 'OR.Machines.Read'?"), ("Nothing.Like.It", "")],
+)
+def test_unknown_scope_names_its_path_and_the_closest_scope(scope: str, hint: str) -> None:
+    """A scope no Orchestrator or Identity family has is refused, naming the field path."""
+    document = default_document()
+    document["organizations"][0]["apps"][1]["scopes"].append(scope)
+    position = len(document["organizations"][0]["apps"][1]["scopes"]) - 1
+    with pytest.raises(WorldError) as raised:
+        Emulator(document)
+    assert str(raised.value) == (
+        f"organizations[0].apps[1].scopes[{position}]: {scope!r} is not an Orchestrator or "
+        f"Identity scope{hint}"
+    )
+
+
+def test_missing_marker_world_names_both_places_looked(tmp_path: Path) -> None:
+    """A `uipath_world` file that does not exist fails the test naming where it was looked for."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_it.py").write_text(
+        "import pytest\n\n\n@pytest.mark.uipath_world('worlds/nope.json')\n"
+        "def test_it(uipath_emulator):\n    pass\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(  # noqa: S603 - this interpreter's pytest, on a folder of our own
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1
+    beside = tests / "worlds" / "nope.json"
+    under_root = tmp_path / "worlds" / "nope.json"
+    assert (
+        f"@pytest.mark.uipath_world('worlds/nope.json'): no such file; looked for {beside} and "
+        f"{under_root} (beside the test file, then under the rootdir)"
+    ) in run.stdout

@@ -13,6 +13,7 @@ from uipath_emulator.mock_server.resources import load_schema
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.machines import MachineStore, complete_record
 from uipath_emulator.mock_server.world.model import App, Organization, Tenant, World
+from uipath_emulator.mock_server.world.scopes import KNOWN_SCOPES, unknown_scope_message
 from uipath_emulator.mock_server.world.validation import strict_validator
 
 
@@ -64,6 +65,9 @@ def _check_identities(data: dict[str, Any]) -> None:
         for a, app in enumerate(org.get("apps", [])):
             app_where = f"{where}.apps[{a}]"
             _unique(seen_clients, app["client_id"], f"{app_where}.client_id", "client_id")
+            for s, scope in enumerate(app["scopes"]):
+                if scope not in KNOWN_SCOPES:
+                    raise WorldError(f"{app_where}.scopes[{s}]: {unknown_scope_message(scope)}")
             if app["confidential"] and not app.get("client_secret"):
                 raise WorldError(f"{app_where}.client_secret: a confidential app needs a secret")
             if not app["confidential"] and app.get("client_secret") is not None:
