@@ -129,6 +129,9 @@ class TokenProvider:
     def _authentication_error(self, status: int, body: object) -> AuthenticationError:
         error = _string(body.get("error")) if isinstance(body, dict) else None
         description = _string(body.get("error_description")) if isinstance(body, dict) else None
+        if description is None and isinstance(body, dict):
+            # Not an OAuth error: e.g. 404 {"message": "Organization 'x' does not exist."}.
+            description = _string(body.get("message"))
         if description:
             description = " ".join(description.split()).replace(self._config.client_secret, "***")
         logger.debug("token request rejected: HTTP %d %s", status, error)

@@ -92,19 +92,27 @@ class ClientConfig:
         )
 
 
+_SERVICE_SEGMENTS = ("orchestrator_", "identity_", "odata", "api")
+
+
 def split_tenant_url(url: str) -> tuple[str, str, str]:
     """Split `https://cloud.uipath.com/{org}/{tenant}` (trailing slash allowed) into its parts.
 
-    Path segments before the last two stay in the base URL, so an emulator mounted under a
-    prefix works too.
+    Anything after the tenant is refused: `.../{org}/{tenant}/orchestrator_` would otherwise be
+    read as organization `{tenant}` and tenant `orchestrator_`.
     """
     parts = urlsplit(url.strip())
     segments = [segment for segment in parts.path.split("/") if segment]
+    expected = f"{ENV_URL} must look like https://cloud.uipath.com/{{organization}}/{{tenant}}"
     if parts.scheme not in ("http", "https") or not parts.netloc or len(segments) < 2:
+        raise ConfigurationError(f"{expected}, got {url!r}")
+    if len(segments) > 2:
+        extra = "/".join(segments[2:])
+        hint = ""
+        if segments[2] in _SERVICE_SEGMENTS:
+            hint = f"; the client adds '/{segments[2]}' itself"
         raise ConfigurationError(
-            f"{ENV_URL} must look like https://cloud.uipath.com/{{organization}}/{{tenant}}, "
-            f"got {url!r}"
+            f"{expected} with nothing after the tenant, got {url!r} (remove '/{extra}'{hint})"
         )
-    prefix = "".join(f"/{segment}" for segment in segments[:-2])
-    base_url = f"{parts.scheme}://{parts.netloc}{prefix}"
-    return base_url, unquote(segments[-2]), unquote(segments[-1])
+    base_url = f"{parts.scheme}://{parts.netloc}"
+    return base_url, unquote(segments[0]), unquote(segments[1])

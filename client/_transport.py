@@ -142,21 +142,56 @@ class Transport:
             return self._session.request(
                 method, url, headers=headers, json=json, data=data, timeout=self._timeout
             )
+        except requests.exceptions.SSLError as exc:
+            # A TLS failure does not go away by retrying: most often https:// was used
+            # for a plain-HTTP server (such as a local emulator).
+            raise TransportError(
+                f"{method} {url}: TLS handshake failed ({_reason(exc)}); if the server speaks "
+                "plain HTTP (uipath-mock does), use an http:// URL",
+                method=method,
+                url=url,
+                attempts=attempt,
+            ) from exc
         except _RETRYABLE_EXCEPTIONS as exc:
-            failure = f"{type(exc).__name__}: {exc}"
-            logger.debug("%s %s failed on attempt %d: %s", method, url, attempt, failure)
+            logger.debug("%s %s failed on attempt %d: %r", method, url, attempt, exc)
             if not is_last:
                 return None
             raise TransportError(
-                f"{method} {url} got no response after {attempt} attempt(s): {failure}",
+                f"{method} {url}: {_reason(exc)} (after {attempt} attempt(s))",
                 method=method,
                 url=url,
                 attempts=attempt,
             ) from exc
         except requests.RequestException as exc:
             raise TransportError(
-                f"{method} {url} failed: {type(exc).__name__}: {exc}",
+                f"{method} {url} failed: {_reason(exc)}",
                 method=method,
                 url=url,
                 attempts=attempt,
             ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, in a few words: the innermost cause that says it plainly."""
+    causes: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(causes) < 10:
+        causes.append(current)
+        reason = getattr(current, "reason", None)  # urllib3 wraps its cause there
+        if not isinstance(reason, BaseException):
+            reason = None
+        current = reason or current.__cause__ or current.__context__
+        if current in causes:
+            break
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return "cannot connect: connection refused (is the server running on that port?)"
+        if isinstance(cause, requests.exceptions.Timeout | TimeoutError):
+            return "timed out"
+        if type(cause).__name__ == "NameResolutionError":
+            return "cannot resolve the host name"
+        if isinstance(cause, ConnectionResetError):
+            return "the connection was reset"
+        if type(cause).__name__ == "SSLError" and cause.args and isinstance(cause.args[-1], str):
+            return cause.args[-1]
+    return f"{type(exc).__name__}: {str(exc)[:200]}"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
-from waitress.utilities import RequestEntityTooLarge
+from waitress.utilities import BadRequest, RequestEntityTooLarge
 
 from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
 from uipath_emulator.mock_server.serving import MAX_BODY_BYTES, SERVER_HEADER
@@ -84,8 +84,30 @@ def _error_task(channel: HTTPChannel, request: Any) -> Any:
     return ErrorTask(channel, request)
 
 
+_TLS_HANDSHAKE = 0x16
+"""The first byte of a TLS record carrying a ClientHello."""
+
+PLAIN_HTTP_HINT = "This is a plain-HTTP server: connect with http://, not https://."
+
+
 class _Channel(HTTPChannel):
     error_task_class = staticmethod(_error_task)
+
+    def received(self, data: bytes) -> bool:
+        """Answer a TLS ClientHello at once (a client that used https:// by mistake).
+
+        Left to the HTTP parser, the hello would wait for a line end until the idle timeout,
+        and the client's handshake with it.
+        """
+        if data[:1] == bytes([_TLS_HANDSHAKE]) and self.request is None and not self.requests:
+            with self.requests_lock:
+                refused = self.parser_class(self.adj)
+                refused.error = BadRequest(PLAIN_HTTP_HINT)
+                refused.completed = True
+                self.requests.append(refused)
+                self.server.add_task(self)
+            return True
+        return bool(super().received(data))
 
 
 DEFAULT_CONNECTION_LIMIT = 1000

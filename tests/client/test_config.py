@@ -36,8 +36,8 @@ FULL_ENV = {
             "DefaultTenant",
         ),
         (
-            "http://localhost:9000/emu/acme/Dev%20Tenant",
-            "http://localhost:9000/emu",
+            "http://localhost:9000/acme/Dev%20Tenant",
+            "http://localhost:9000",
             "acme",
             "Dev Tenant",
         ),
@@ -46,7 +46,7 @@ FULL_ENV = {
 def test_from_env_splits_uipath_url_into_base_organization_and_tenant(
     url: str, base_url: str, organization: str, tenant: str
 ) -> None:
-    """`UIPATH_URL` gives base, organization and tenant; a leading path prefix stays in the base."""
+    """`UIPATH_URL` gives base, organization and tenant; names are percent-decoded."""
     config = ClientConfig.from_env({**FULL_ENV, "UIPATH_URL": url})
     assert (config.base_url, config.organization, config.tenant) == (base_url, organization, tenant)
     assert config.client_id == CLIENT_ID
@@ -141,3 +141,29 @@ def test_timeout_pair_may_be_a_list() -> None:
         organization="acme", tenant="T", client_id="id", client_secret="s", timeout=[1, 2]
     )
     assert client.config.timeout == (1.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("url", "remedy"),
+    [
+        (
+            "http://127.0.0.1:8080/acme/DefaultTenant/orchestrator_",
+            "(remove '/orchestrator_'; the client adds '/orchestrator_' itself)",
+        ),
+        (
+            "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_/odata/Machines",
+            "(remove '/orchestrator_/odata/Machines'; the client adds '/orchestrator_' itself)",
+        ),
+        ("http://localhost:9000/emu/acme/Dev", "(remove '/Dev')"),
+    ],
+)
+def test_uipath_url_with_more_than_organization_and_tenant_is_refused(
+    url: str, remedy: str
+) -> None:
+    """A `UIPATH_URL` with path segments after the tenant is refused, saying what to remove."""
+    with pytest.raises(ConfigurationError) as raised:
+        ClientConfig.from_env({**FULL_ENV, "UIPATH_URL": url})
+    assert str(raised.value) == (
+        "UIPATH_URL must look like https://cloud.uipath.com/{organization}/{tenant} with nothing "
+        f"after the tenant, got {url!r} {remedy}"
+    )
