@@ -27,6 +27,13 @@ REQUESTS_SHOWN = 50
 """How many of the latest journal entries the dashboard lists, newest first."""
 
 SECRET_MASK = "\u2022" * 8
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="6" fill="#fa4616"/>'
+    '<text x="16" y="22" font-family="sans-serif" font-size="14" font-weight="700" '
+    'fill="#fff" text-anchor="middle">Ui</text></svg>'
+)
+"""The dashboard's icon: the emulator's colour, no file to ship."""
 _CONTROL_ENDPOINTS = {
     "state": "control.get_state",
     "requests": "control.get_requests",
@@ -73,7 +80,11 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
                 ],
             }
         )
-    entries = [entry.as_dict() for entry in emulator.requests.entries(REQUESTS_SHOWN)]
+    entries = []
+    for entry in emulator.requests.entries(REQUESTS_SHOWN):
+        shown = entry.as_dict()
+        shown["query_text"] = "&".join(f"{name}={value}" for name, value in entry.query.items())
+        entries.append(shown)
     return {
         "organizations": organizations,
         "clock": clock_document(emulator),
@@ -92,6 +103,12 @@ def dashboard_blueprint(emulator: "Emulator") -> Blueprint:
         token = request.args.get("token")
         if token and request.method in ("GET", "HEAD") and "Authorization" not in request.headers:
             request.environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+
+    @blueprint.get("/favicon.svg")
+    def favicon() -> Response:
+        return Response(
+            FAVICON, content_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+        )
 
     @blueprint.get("/")
     def dashboard() -> Response:

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_OPEN_ENDPOINTS = frozenset({"control.dashboard.favicon"})
+"""Served whatever the access rules: nothing in them depends on the emulator's state."""
+_HOW_TO_OPEN_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>uipath-cloud-emulator: token needed</title>
+</head><body style="font: 15px/1.5 system-ui, sans-serif; margin: 2em">
+<h1 style="font-size: 20px">This dashboard needs the control token</h1>
+<p>This emulator was started with <code>--control-token TOKEN</code>. Open the dashboard once as
+<code>/_emulator/?token=TOKEN</code> (the page keeps the token in memory and drops it from the
+address bar); programs send <code>Authorization: Bearer TOKEN</code>.</p>
+</body></html>
+"""
 _CLOCK_ACTIONS = ("advance_seconds", "freeze", "unfreeze", "set", "reset")
 
 
@@ -32,6 +43,12 @@ class ControlError(Exception):
 def control_error_response(error: ControlError) -> Response:
     """The control plane's error answer."""
     return json_response({"message": error.message}, error.status)
+
+
+def _wants_html() -> bool:
+    """Whether the client (a browser) prefers an HTML page to JSON."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
 
 
 def _host_of(origin: str) -> str:
@@ -127,10 +144,14 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
     def guard() -> Response | None:
         if not emulator.control_enabled:
             raise ControlError("The control plane is turned off.", 404)
+        if request.endpoint in _OPEN_ENDPOINTS:
+            return None
         expected = emulator.control_token
         if expected is not None:
             sent = request.headers.get("Authorization", "")
             if not hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
+                if _wants_html():
+                    return Response(_HOW_TO_OPEN_PAGE, 401, content_type="text/html; charset=utf-8")
                 raise ControlError("The control plane needs 'Authorization: Bearer <token>'.", 401)
         elif not _host_is_trusted(request.environ, request.host):
             raise ControlError(

@@ -98,3 +98,17 @@ def test_dashboard_with_a_control_token_keeps_it_for_polling(page: "Page", serve
     token = fetch_token(server.base_url)
     assert list_machines(server.base_url, token, "?$top=2").status_code == 200
     expect(page.locator("#requests tbody tr", has_text=f"{MACHINES}?$top=2")).to_contain_text("200")
+
+
+def test_long_paths_do_not_widen_the_page(page: "Page", served: EmulatorServer) -> None:
+    """At 1280 px a 1,650-character path is cut in its cell (whole on hover), no sideways scroll."""
+    from playwright.sync_api import expect
+
+    long_path = f"{MACHINES}/" + "segment-" * 200
+    assert requests.get(served.base_url + long_path, timeout=HTTP_TIMEOUT).status_code == 404
+    page.goto(f"{served.base_url}/_emulator/")
+    cell = page.locator("#requests td.path", has_text="segment-segment-").first
+    expect(cell).to_have_attribute("title", long_path)
+    expect(page.locator("#live")).to_contain_text("live, updated")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

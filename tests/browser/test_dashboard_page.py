@@ -94,3 +94,36 @@ def test_dashboard_is_off_with_the_control_plane() -> None:
     response = http.get(DASHBOARD)
     assert response.status_code == 404
     assert response.get_json() == {"message": "The control plane is turned off."}
+
+
+def test_favicon_is_served_without_a_token() -> None:
+    """The dashboard's icon is an SVG served even where the control plane needs a token."""
+    http = Emulator(control_token="s3cret").app.test_client()
+    response = http.get("/_emulator/favicon.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).startswith("<svg")
+    page = Emulator().app.test_client().get(DASHBOARD).get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/_emulator/favicon.svg">' in page
+
+
+def test_browser_without_the_control_token_gets_a_page_saying_how_to_open_it() -> None:
+    """With --control-token, a browser asking for the dashboard gets HTML naming ?token=."""
+    http = Emulator(control_token="s3cret").app.test_client()
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    response = http.get(DASHBOARD, headers=browser)
+    assert response.status_code == 401
+    assert response.mimetype == "text/html"
+    assert "/_emulator/?token=TOKEN" in response.get_data(as_text=True)
+    assert "s3cret" not in response.get_data(as_text=True)
+    api = http.get("/_emulator/state", headers={"Accept": "application/json"})
+    assert api.status_code == 401
+    assert api.get_json() == {"message": "The control plane needs 'Authorization: Bearer <token>'."}
+
+
+def test_long_paths_are_cut_in_the_cell_and_whole_in_its_title(http: FlaskClient) -> None:
+    """A long request path is shown in an ellipsised cell whose title holds all of it."""
+    long_path = "/acme/DefaultTenant/orchestrator_/odata/" + "Z" * 400
+    http.get(long_path)
+    page = page_text(http)
+    assert f'<td class="mono path" title="{long_path}">{long_path}</td>' in page
