@@ -1,5 +1,6 @@
 """Contract suite plumbing: `--target`, `--record`, the target fixture and its clients."""
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 
 from uipath_emulator.client import AuthenticationError, UiPathClient
+from uipath_emulator.contract_tests.options import add_contract_options
 from uipath_emulator.contract_tests.recording import Recorder
 from uipath_emulator.contract_tests.targets import (
     CLOUD_EXAMPLES,
@@ -22,21 +24,9 @@ from uipath_emulator.contract_tests.transport import ContractSession
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """`--target` and `--record`."""
-    group = parser.getgroup("uipath contract tests")
-    group.addoption(
-        "--target",
-        default=None,
-        help="comma-separated targets among inprocess,server,cloud (default: inprocess and "
-        "server, and cloud when UIPATH_URL/UIPATH_CLIENT_ID/_SECRET are set; named "
-        "explicitly, cloud must be configured)",
-    )
-    group.addoption(
-        "--record",
-        metavar="DIR",
-        default=None,
-        help="write every response, normalised, as JSON under DIR/<target>/",
-    )
+    """`--target` and `--record` (already there when loaded with `-p ...contract_tests.options`)."""
+    with contextlib.suppress(ValueError):  # registered by the `options` plugin already
+        add_contract_options(parser)
 
 
 CLOUD_NOT_RUN = pytest.StashKey[str]()

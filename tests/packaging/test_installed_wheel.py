@@ -117,6 +117,29 @@ def test_wheel_installs_under_one_namespace_beside_user_modules(tmp_path: Path) 
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "3 passed" in run.stdout
+    suite = subprocess.run(  # noqa: S603 - the installed contract suite, in-process target only
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "uipath_emulator.contract_tests.options",
+            "--pyargs",
+            "uipath_emulator.contract_tests",
+            "--target",
+            "inprocess",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert suite.returncode == 0, suite.stdout[-3000:] + suite.stderr[-3000:]
+    assert " passed" in suite.stdout
     mock = subprocess.run(  # noqa: S603 - the console script the wheel installed
         [str(environment / "bin" / "uipath-mock"), "--help"],
         capture_output=True,
