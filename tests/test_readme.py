@@ -1,0 +1,68 @@
+"""The README's examples, run as a reader would paste them: the curl session and the pytest one."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.subprocess_helpers import EmulatorProcess
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def fenced_blocks(section: str, language: str) -> list[str]:
+    """The ```language blocks of one `## section` of the README, in order."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"## {section}\n")
+    end = text.find("\n## ", start + 1)
+    body = text[start : end if end != -1 else len(text)]
+    return re.findall(rf"```{language}\n(.*?)```", body, flags=re.DOTALL)
+
+
+@pytest.mark.skipif(
+    shutil.which("curl") is None or sys.platform == "win32", reason="needs curl and bash"
+)
+def test_curl_session_works_twice_in_a_row() -> None:
+    """The guide's two requests and the Machines examples, pasted twice, each answer as shown."""
+    script = "".join(
+        fenced_blocks("The guide's two requests, against the emulator", "sh")
+        + fenced_blocks("Machines API", "sh")
+    )
+    with EmulatorProcess() as server:
+        session = script.replace("http://127.0.0.1:8080", server.base_url)
+        for _ in range(2):
+            run = subprocess.run(  # noqa: S603 - bash on the README's own commands, loopback only
+                ["bash", "-euo", "pipefail", "-c", session],  # noqa: S607 - bash from PATH
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert run.returncode == 0, run.stderr
+            assert '"@odata.count":8' in run.stdout
+            assert re.search(r"/odata/Machines\(\d+\)\n", run.stdout)
+            assert '"Description":"patched"' in run.stdout
+            assert "errorCode" not in run.stdout
+
+
+def test_pytest_examples_pass(tmp_path: Path) -> None:
+    """The "Testing your code" pytest module passes as written, with an empty world beside it."""
+    (block,) = fenced_blocks("Testing your code", "python")
+    (tmp_path / "test_readme_example.py").write_text(block, encoding="utf-8")
+    (tmp_path / "worlds").mkdir()
+    (tmp_path / "worlds" / "empty.json").write_text(
+        '{"version": 1, "organizations": []}', encoding="utf-8"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "4 passed" in run.stdout
