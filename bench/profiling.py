@@ -26,10 +26,10 @@ from bench.baseline_app import create_app
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, bench_env
 from bench.worlds import world_document
 from uipath_emulator.mock_server.emulator import Emulator, read_world_document
-from uipath_emulator.mock_server.http import dump_json
 from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
-from uipath_emulator.mock_server.inprocess import call_wsgi
+from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.transports.inprocess import call_wsgi
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -210,7 +210,7 @@ def _micro(calls: int) -> list[tuple[str, float]]:
             best_us(lambda: load_world(document), max(20, calls // 50)),
         )
     )
-    from uipath_emulator.mock_server.app import create_app as create_emulator_app
+    from uipath_emulator.mock_server.web.app import create_app as create_emulator_app
 
     rows.append(
         (
@@ -225,10 +225,10 @@ def _micro(calls: int) -> list[tuple[str, float]]:
 
 
 def _imports() -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """`import uipath_emulator.mock_server.cli` under `-X importtime`: the heaviest modules
+    """`import uipath_emulator.mock_server.cli.main` under `-X importtime`: the heaviest modules
     (cumulative ms) and the self time (ms) summed per top-level package."""
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import uipath_emulator.mock_server.cli"],
+        [sys.executable, "-X", "importtime", "-c", "import uipath_emulator.mock_server.cli.main"],
         capture_output=True,
         text=True,
         check=True,

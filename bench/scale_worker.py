@@ -16,7 +16,7 @@ from werkzeug.test import EnvironBuilder
 
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, percentile, rss_mib
 from uipath_emulator.mock_server.emulator import Emulator, read_world_document
-from uipath_emulator.mock_server.inprocess import call_wsgi
+from uipath_emulator.mock_server.transports.inprocess import call_wsgi
 
 
 def queries(machines: int) -> dict[str, str]:

@@ -10,23 +10,23 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from uipath_emulator.mock_server.app import create_app
 from uipath_emulator.mock_server.clock import Clock
 from uipath_emulator.mock_server.control.faults import FaultList
 from uipath_emulator.mock_server.control.journal import RequestJournal
-from uipath_emulator.mock_server.http import JSONBodyError, parse_json_body
 from uipath_emulator.mock_server.identity.tokens import (
     ORCHESTRATOR_AUDIENCE,
     SigningKey,
     process_signing_key,
 )
 from uipath_emulator.mock_server.identity.verification import TokenVerifier
+from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
 from uipath_emulator.mock_server.persistence import StateFile
 from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.web.app import create_app
 from uipath_emulator.mock_server.world import World, WorldError, dump_world, load_world
 
 if TYPE_CHECKING:
-    from uipath_emulator.mock_server.inprocess import Interceptor
+    from uipath_emulator.mock_server.transports.inprocess import Interceptor
 
 _log = logging.getLogger("uipath_emulator")
 
@@ -166,7 +166,7 @@ class Emulator:
 
         Use it as a context manager or a decorator; see `mock_server.inprocess.Interceptor`.
         """
-        from uipath_emulator.mock_server.inprocess import Interceptor
+        from uipath_emulator.mock_server.transports.inprocess import Interceptor
 
         return Interceptor(self, base_urls or (DEFAULT_BASE_URL,))
 

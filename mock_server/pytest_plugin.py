@@ -19,7 +19,7 @@ import pytest
 if TYPE_CHECKING:
     from uipath_emulator.client import UiPathClient
     from uipath_emulator.mock_server.emulator import Emulator
-    from uipath_emulator.mock_server.server import EmulatorServer
+    from uipath_emulator.mock_server.transports.server import EmulatorServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,7 +63,7 @@ def uipath_emulator(request: pytest.FixtureRequest) -> Iterator["Emulator"]:
 @pytest.fixture(scope="session")
 def _uipath_server_session() -> Iterator["EmulatorServer"]:
     from uipath_emulator.mock_server.emulator import Emulator
-    from uipath_emulator.mock_server.server import EmulatorServer
+    from uipath_emulator.mock_server.transports.server import EmulatorServer
 
     server = EmulatorServer(Emulator(), host="127.0.0.1", port=0).start()
     yield server

@@ -2,7 +2,7 @@
 
 import pytest
 
-from uipath_emulator.mock_server.cli import build_parser, is_loopback
+from uipath_emulator.mock_server.cli.main import build_parser, is_loopback
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "localhost"])

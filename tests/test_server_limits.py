@@ -10,7 +10,7 @@ import requests
 
 from tests.orchestrator.helpers import MACHINES
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 
 TOKEN_PATH = "/acme/identity_/connect/token"
 

@@ -3,8 +3,8 @@
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from uipath_emulator.mock_server.errors import ApiError
 from uipath_emulator.mock_server.identity.verification import InvalidTokenError, TokenVerifier
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.world import Organization
 
 NOT_AUTHENTICATED = "You are not authenticated!"

@@ -6,8 +6,8 @@ from typing import Any
 
 import jsonschema
 
-from uipath_emulator.mock_server.errors import ApiError
-from uipath_emulator.mock_server.http import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.resources import load_schema
 from uipath_emulator.mock_server.world.dotnet import is_blank
 from uipath_emulator.mock_server.world.loader import json_path

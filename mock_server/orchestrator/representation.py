@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from uipath_emulator.mock_server.http import dump_json
+from uipath_emulator.mock_server.jsonio import dump_json
 
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
 TYPE_ANNOTATION = {"@odata.type": f"#{MACHINE_TYPE}"}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn, cast
 import pytest
 
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL
 
 if TYPE_CHECKING:

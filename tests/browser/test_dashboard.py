@@ -6,7 +6,7 @@ import requests
 
 from tests.browser.conftest import FULL_SECRET, Screenshot, Serve
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 if TYPE_CHECKING:

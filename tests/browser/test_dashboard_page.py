@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.orchestrator.helpers import MACHINES, call
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.control.dashboard import REQUESTS_SHOWN, SECRET_MASK
+from uipath_emulator.mock_server.web.dashboard import REQUESTS_SHOWN, SECRET_MASK
 
 DASHBOARD = "/_emulator/"
 

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from tests.browser.conftest import FULL_SECRET, Screenshot
 from tests.openapi.helpers import SWAGGER_UI
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL
 
 if TYPE_CHECKING:

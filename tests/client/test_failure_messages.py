@@ -9,7 +9,7 @@ import pytest
 
 from uipath_emulator.client import AuthenticationError, TransportError, UiPathClient
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL, TENANT
 
 

@@ -13,7 +13,7 @@ import requests
 import uipath_orchestrator_rest as orch
 from uipath_orchestrator_rest.rest import ApiException
 
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
     FULL,

@@ -21,7 +21,7 @@ from uipath.platform.errors import EnrichedException
 from uipath.platform.identity import IdentityService
 
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
 
 MACHINES = "/orchestrator_/odata/Machines"

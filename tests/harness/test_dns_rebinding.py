@@ -7,7 +7,7 @@ import requests
 
 from tests.orchestrator.helpers import MACHINES, call
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 
 EVIL = {"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}
 

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from tests.identity.helpers import post_token
 from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error, call, token_for
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.banner import start_banner
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.cli.banner import start_banner
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL
 from uipath_emulator.mock_server.world import load_world
 

@@ -8,7 +8,7 @@ import requests
 import responses
 
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
     FULL,

@@ -18,8 +18,8 @@ from tests.orchestrator.helpers import (
     token_for,
 )
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.orchestrator.routes import MAX_LISTINGS_PER_SNAPSHOT
 from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.web.orchestrator import MAX_LISTINGS_PER_SNAPSHOT
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
     ORGANIZATION_ID,
@@ -388,7 +388,7 @@ def test_patch_that_read_before_another_committed_loses_nothing(
     """A PATCH of `Type` that lands while a PATCH of `Description` is validating keeps both."""
     emulator = Emulator()
     token = token_for(emulator.app.test_client())
-    from uipath_emulator.mock_server.orchestrator import routes
+    from uipath_emulator.mock_server.web import orchestrator as routes
 
     validate = routes.machine_fields
     calls: list[int] = []

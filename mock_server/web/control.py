@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, request
 
 from uipath_emulator.mock_server.control.faults import FaultSpecError, fault_from_spec
-from uipath_emulator.mock_server.harness import BOUND_HOST, IN_PROCESS
-from uipath_emulator.mock_server.http import JSONBodyError, json_response, parse_json_body
+from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.web.middleware import BOUND_HOST, IN_PROCESS
+from uipath_emulator.mock_server.web.responses import json_response
 from uipath_emulator.mock_server.world import WorldError
 
 if TYPE_CHECKING:

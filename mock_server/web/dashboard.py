@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from uipath_emulator.mock_server.control.routes import clock_document
+from uipath_emulator.mock_server.web.control import clock_document
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

@@ -13,7 +13,7 @@ def httpx_router(app: Callable[..., Any], base_urls: tuple[str, ...]) -> Any:
 
     Every other URL passes through to the network (or to a respx mock started before).
     """
-    from uipath_emulator.mock_server.inprocess import call_wsgi, wsgi_environ
+    from uipath_emulator.mock_server.transports.inprocess import call_wsgi, wsgi_environ
 
     def drop() -> None:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.")

@@ -4,13 +4,13 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from uipath_emulator.mock_server.errors import organization_not_found
-from uipath_emulator.mock_server.http import base_url, json_response
 from uipath_emulator.mock_server.identity.discovery import discovery_document, jwks_document
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from uipath_emulator.mock_server.identity.form import parse_form
 from uipath_emulator.mock_server.identity.grants import grant_token
 from uipath_emulator.mock_server.identity.tokens import issue_access_token
+from uipath_emulator.mock_server.orchestrator.errors import organization_not_found
+from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.world import Organization
 
 if TYPE_CHECKING:

@@ -15,9 +15,9 @@ import requests
 import responses
 from requests.adapters import HTTPAdapter
 
-from uipath_emulator.mock_server.harness import DROP_CONNECTION, IN_PROCESS
-from uipath_emulator.mock_server.inprocess_httpx import httpx_router
-from uipath_emulator.mock_server.serving import SERVER_HEADER
+from uipath_emulator.mock_server.transports.inprocess_httpx import httpx_router
+from uipath_emulator.mock_server.transports.serving import SERVER_HEADER
+from uipath_emulator.mock_server.web.middleware import DROP_CONNECTION, IN_PROCESS
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -1,12 +1,9 @@
-"""Response building shared by every service: compact JSON in the order given, W3C trace ids."""
+"""JSON as the services read and write it: compact, key order kept, strict on input."""
 
 import json
-import secrets
-from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from flask import Response, request
 
 
 def dump_json(payload: Any) -> bytes:
@@ -47,35 +44,3 @@ def parse_json_body(body: bytes, what: str = "The request body") -> Any:
     except RecursionError:
         raise JSONBodyError(f"{what} is nested too deeply.") from None
     return value
-
-
-def json_response(
-    payload: Any,
-    status: int = 200,
-    *,
-    content_type: str = "application/json; charset=utf-8",
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """A response with `payload` serialised by `dump_json`."""
-    response = Response(dump_json(payload), status=status, content_type=content_type)
-    if headers:
-        response.headers.update(headers)
-    return response
-
-
-def base_url() -> str:
-    """`scheme://host[:port]` the client used to reach the emulator, for URLs in answers.
-
-    Built from the WSGI environ: werkzeug's `request.host_url` converts to an IRI on every
-    call, which costs more than the rest of a small request.
-    """
-    environ = request.environ
-    host = environ.get("HTTP_HOST")
-    if not host:
-        return request.host_url.rstrip("/")
-    return f"{environ['wsgi.url_scheme']}://{host}"
-
-
-def new_trace_id() -> str:
-    """A W3C traceparent-style id, `00-<32 hex>-<16 hex>-00`, as Orchestrator puts in errors."""
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-00"

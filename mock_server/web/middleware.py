@@ -13,7 +13,7 @@ from uipath_emulator.mock_server.control.journal import (
     redact_query,
     truncated,
 )
-from uipath_emulator.mock_server.http import dump_json
+from uipath_emulator.mock_server.jsonio import dump_json
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

@@ -23,9 +23,9 @@ from flask import (
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from uipath_emulator.mock_server.errors import organization_not_found, tenant_not_found
-from uipath_emulator.mock_server.http import base_url, json_response
 from uipath_emulator.mock_server.openapi.document import API_VERSION, build_document
+from uipath_emulator.mock_server.orchestrator.errors import organization_not_found, tenant_not_found
+from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 class ApiError(Exception):
     """An answer in Orchestrator's error shape: `{"message", "errorCode", "traceId"}`.
 
-    Raised by the core and by routes, rendered in one place (`uipath_emulator.mock_server.app`).
+    Raised by the core and by routes, rendered in one place (`uipath_emulator.mock_server.web.app`).
     """
 
     def __init__(

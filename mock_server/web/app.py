@@ -8,20 +8,24 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from uipath_emulator.mock_server.control.dashboard import dashboard_blueprint
-from uipath_emulator.mock_server.control.routes import (
+from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
+from uipath_emulator.mock_server.transports.serving import MAX_BODY_BYTES
+from uipath_emulator.mock_server.web.control import (
     ControlError,
     control_blueprint,
     control_error_response,
 )
-from uipath_emulator.mock_server.errors import ApiError
-from uipath_emulator.mock_server.harness import BODY_TOO_LARGE, CONTROL_PREFIX, HarnessMiddleware
-from uipath_emulator.mock_server.http import json_response, new_trace_id
-from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
-from uipath_emulator.mock_server.identity.routes import identity_blueprint, oauth_error_response
-from uipath_emulator.mock_server.openapi.routes import openapi_blueprint, swagger_blueprint
-from uipath_emulator.mock_server.orchestrator.routes import orchestrator_blueprint
-from uipath_emulator.mock_server.serving import MAX_BODY_BYTES
+from uipath_emulator.mock_server.web.dashboard import dashboard_blueprint
+from uipath_emulator.mock_server.web.identity import identity_blueprint, oauth_error_response
+from uipath_emulator.mock_server.web.middleware import (
+    BODY_TOO_LARGE,
+    CONTROL_PREFIX,
+    HarnessMiddleware,
+)
+from uipath_emulator.mock_server.web.openapi import openapi_blueprint, swagger_blueprint
+from uipath_emulator.mock_server.web.orchestrator import orchestrator_blueprint
+from uipath_emulator.mock_server.web.responses import json_response, new_trace_id
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -95,7 +99,7 @@ def _unexpected_error_response(error: Exception) -> Response:
 
 def create_app(emulator: "Emulator") -> Flask:
     """A Flask app serving `emulator`; server mode and in-process mode both use it."""
-    app = Flask("uipath_emulator.mock_server", static_folder=None)
+    app = Flask("uipath_emulator.mock_server.web", static_folder=None)
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it

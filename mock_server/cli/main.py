@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
-from uipath_emulator.mock_server.banner import start_banner
-from uipath_emulator.mock_server.control.routes import is_loopback_name
+from uipath_emulator.mock_server.cli.banner import start_banner
 from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey
-from uipath_emulator.mock_server.server import (
+from uipath_emulator.mock_server.transports.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_IDLE_TIMEOUT,
     EmulatorServer,
 )
+from uipath_emulator.mock_server.web.control import is_loopback_name
 from uipath_emulator.mock_server.world import WorldError
 
 USAGE_ERROR = 2

@@ -7,14 +7,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Blueprint, Response, request
 
-from uipath_emulator.mock_server.errors import ApiError, organization_not_found, tenant_not_found
-from uipath_emulator.mock_server.http import base_url, dump_json, json_response
+from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.orchestrator import odata
 from uipath_emulator.mock_server.orchestrator.auth import (
     READ_SCOPES,
     WRITE_SCOPES,
     authenticate,
     authorize,
+)
+from uipath_emulator.mock_server.orchestrator.errors import (
+    ApiError,
+    organization_not_found,
+    tenant_not_found,
 )
 from uipath_emulator.mock_server.orchestrator.machine_input import (
     bad_request,
@@ -33,6 +37,7 @@ from uipath_emulator.mock_server.orchestrator.representation import (
     response_headers,
     service_root,
 )
+from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.world import Tenant
 from uipath_emulator.mock_server.world.machines import (
     MachineIdsExhaustedError,
