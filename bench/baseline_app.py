@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from uipath_emulator.mock_server.transports.serving import SERVER_HEADER
+from uipath_emulator.mock_server.web.serving import SERVER_HEADER
 
 
 def static_bodies(path: str | Path) -> dict[str, tuple[str, bytes]]:

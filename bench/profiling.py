@@ -25,11 +25,12 @@ from werkzeug.test import EnvironBuilder
 from bench.baseline_app import create_app
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, bench_env
 from bench.worlds import world_document
-from uipath_emulator.mock_server.emulator import Emulator, read_world_document
+from uipath_emulator.mock_server.emulator import Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
 from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.resources import default_world_path
 from uipath_emulator.mock_server.transports.inprocess import call_wsgi
+from uipath_emulator.mock_server.world.files import read_world_document
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from uipath_emulator.mock_server.emulator import read_world_document
 from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.world.files import read_world_document
 
 
 def _rich_machines(count: int, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -42,9 +42,11 @@ def world_document(machines: int, *, rich: bool) -> dict[str, Any]:
     """The default world with exactly `machines` machines in acme/DefaultTenant."""
     document = read_world_document(default_world_path())
     tenant = document["organizations"][0]["tenants"][0]
-    templates = tenant.get("machines") or [{"Name": "template"}]
-    tenant["machines"] = _rich_machines(machines, templates) if rich else _lean_machines(machines)
-    tenant.pop("next_machine_id", None)
+    templates = tenant["entities"].get("Machines") or [{"Name": "template"}]
+    tenant["entities"]["Machines"] = (
+        _rich_machines(machines, templates) if rich else _lean_machines(machines)
+    )
+    tenant.pop("next_ids", None)
     return document
 
 

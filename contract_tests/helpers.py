@@ -8,9 +8,9 @@ import jsonschema
 import requests
 
 from uipath_emulator.contract_tests.targets import Target
-from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 
-MACHINE_VALIDATOR = jsonschema.Draft202012Validator(load_schema("machine"))
+MACHINE_VALIDATOR = jsonschema.Draft202012Validator(MACHINES.schema)
 ORCHESTRATOR_ERROR_KEYS = {"message", "errorCode", "traceId"}
 
 

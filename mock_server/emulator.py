@@ -1,14 +1,17 @@
-"""`Emulator`: one emulated cloud (world, clock, key, faults, journal) and the app serving it."""
+"""`Emulator`: one emulated cloud (world, clock, key, faults, journal, state) and its web app."""
 
-import copy
+from __future__ import annotations
+
+import contextlib
 import logging
+import threading
 import time
-from collections.abc import Callable, Mapping
-from functools import cache
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+import orjson
 
 from uipath_emulator.mock_server.clock import Clock
 from uipath_emulator.mock_server.control.faults import FaultList
@@ -19,13 +22,19 @@ from uipath_emulator.mock_server.identity.tokens import (
     process_signing_key,
 )
 from uipath_emulator.mock_server.identity.verification import TokenVerifier
-from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
-from uipath_emulator.mock_server.persistence import StateFile
+from uipath_emulator.mock_server.jsonio import json_copy
+from uipath_emulator.mock_server.orchestrator.entities.catalog import default_registry
+from uipath_emulator.mock_server.orchestrator.entities.handle import EntityHandle
+from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
+from uipath_emulator.mock_server.persistence import DurableState, PersistenceError
 from uipath_emulator.mock_server.resources import default_world_path
-from uipath_emulator.mock_server.web.app import create_app
 from uipath_emulator.mock_server.world import World, WorldError, dump_world, load_world
+from uipath_emulator.mock_server.world.files import read_world_document
+from uipath_emulator.mock_server.world.store import Commit
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from uipath_emulator.mock_server.transports.inprocess import Interceptor
 
 _log = logging.getLogger("uipath_emulator")
@@ -37,41 +46,22 @@ WorldSource = str | Path | Mapping[str, Any] | None
 
 
 @cache
-def _default_world_document() -> dict[str, Any]:
-    """The packaged default world, checked once per process."""
+def _default_world_document(registry: Registry) -> dict[str, Any]:
+    """The packaged default world, checked once per process (and registry)."""
     document = read_world_document(default_world_path())
-    load_world(document)
+    load_world(document, registry)
     return document
-
-
-def read_world_document(path: str | Path) -> dict[str, Any]:
-    """The parsed JSON of a world or state file; `WorldError` naming the file if unreadable."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise WorldError(f"{path}: cannot read world file: {error}") from None
-    try:
-        document: dict[str, Any] = parse_json_body(data, "the file")
-    except JSONBodyError as error:
-        raise WorldError(f"{path}: {error} (truncated or corrupt?)") from None
-    return document
-
-
-def _world_document(source: WorldSource) -> dict[str, Any]:
-    if source is None:
-        return _default_world_document()
-    if isinstance(source, str | Path):
-        return read_world_document(source)
-    return dict(source)
 
 
 class Emulator:
-    """An emulated UiPath Automation Cloud: world, clock, signing key, faults, journal, Flask app.
+    """An emulated UiPath Automation Cloud: world, clock, signing key, faults, journal, web app.
 
     Nothing is shared between two emulators but the process-wide signing key (generating one
     takes about 50 ms), so a test can build a fresh emulator for itself in a few milliseconds.
     The server (`uipath-mock`) and the in-process mode (`intercept()`) both serve `self.app`.
+
+    With `state_file`, every acknowledged write is durable (see `persistence`): the emulator
+    starts from the file when it exists, and a write that cannot be saved is refused (503).
     """
 
     def __init__(
@@ -86,22 +76,26 @@ class Emulator:
         control_enabled: bool = True,
         control_token: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        registry: Registry | None = None,
     ) -> None:
         if token_lifetime <= 0:
             raise ValueError("token_lifetime must be a positive number of seconds")
-        self._state_file = StateFile(state_file) if state_file is not None else None
-        source: WorldSource = world
-        if self._state_file is not None and self._state_file.exists():
-            source = self._state_file.path
-        document = _world_document(source)
+        self.registry = registry or default_registry()
+        self._durable = DurableState(state_file) if state_file is not None else None
+        self._initial_document, initial_checked = self._initial(world)
+        recovered = self._recover()
         try:
-            self.world: World = load_world(document, checked=source is None)
+            if recovered is not None:
+                self.world: World = load_world(recovered, self.registry, owned=True)
+            else:
+                self.world = load_world(
+                    self._initial_document, self.registry, checked=initial_checked
+                )
         except WorldError as error:
+            source = self._durable.path if recovered is not None and self._durable else world
             if isinstance(source, str | Path):
                 raise WorldError(f"{source}: {error}") from None
             raise
-        # The caller may change its dict later; the cached default world is never changed.
-        self._initial_document = document if source is None else copy.deepcopy(document)
         self.token_lifetime = token_lifetime
         self.signing_key = signing_key or process_signing_key()
         self.clock = clock or Clock()
@@ -113,55 +107,126 @@ class Emulator:
         self.control_enabled = control_enabled
         self.control_token = control_token
         self.sleep = sleep
-        self.app: Flask = create_app(self)
-        self._generation = 0
-        self._saved_revision: tuple[int, int] | None = None
-        if self._state_file is not None:
-            self._state_file.save(self.state)
-            self._saved_revision = self._revision()
+        self._compacting = threading.Lock()
+        if self._durable is not None:
+            self._durable.snapshot(orjson.dumps(self.state()))
+            self._durable.rotate()
+            self._durable.folded()
+        self._attach(self.world)
+
+    def _initial(self, world: WorldSource) -> tuple[dict[str, Any], bool]:
+        """The document `reset()` returns to, and whether it is already checked."""
+        if world is None:
+            return _default_world_document(self.registry), True
+        if isinstance(world, str | Path):
+            return read_world_document(world), False
+        return json_copy(dict(world)), False
+
+    def _recover(self) -> dict[str, Any] | None:
+        if self._durable is None:
+            return None
+        self._durable.remove_stale_temporary_files()
+        try:
+            return self._durable.recover()
+        except OSError as error:
+            raise WorldError(
+                f"{self._durable.path}: cannot read the saved state: {error}"
+            ) from None
+
+    @cached_property
+    def app(self) -> Flask:
+        """The Flask app serving this emulator (built on first use)."""
+        from uipath_emulator.mock_server.web.app import create_app
+
+        return create_app(self)
+
+    def _attach(self, world: World) -> None:
+        """Make every tenant of `world` commit through this emulator's persistence."""
+        committer = self._commit if self._durable is not None else None
+        for tenant in world.tenants():
+            tenant.entities.committer = committer
+
+    def _commit(self, commit: Commit) -> None:
+        durable = self._durable
+        if durable is None:
+            return
+        if durable.append(commit):
+            self._compact_in_background()
+
+    def _compact_in_background(self) -> None:
+        if self._compacting.locked():
+            return
+        threading.Thread(target=self.compact, name="uipath-mock-compact", daemon=True).start()
+
+    @contextlib.contextmanager
+    def _all_tenants_locked(self, world: World) -> Iterator[None]:
+        with contextlib.ExitStack() as stack:
+            for tenant in sorted(world.tenants(), key=lambda t: t.id):
+                stack.enter_context(tenant.entities.lock)
+            yield
+
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot (no-op without a state file)."""
+        durable = self._durable
+        if durable is None:
+            return
+        with self._compacting:
+            world = self.world
+            with self._all_tenants_locked(world):
+                durable.rotate()
+                captured = _capture(world)
+            try:
+                durable.snapshot(orjson.dumps(captured))
+            except PersistenceError as error:
+                _log.error("uipath-mock: %s (the journal keeps every change)", error)
+                return
+            durable.folded()
 
     def state(self) -> dict[str, Any]:
         """The whole world as a world document (the format of world files)."""
         return dump_world(self.world)
 
+    def persistence_status(self) -> dict[str, Any] | None:
+        """The state file's status for `/_emulator/health`; None without a state file."""
+        return None if self._durable is None else self._durable.status()
+
     def load(self, document: Mapping[str, Any]) -> None:
-        """Replace the world with `document`; a rejected document changes nothing."""
-        self.world = load_world(dict(document))
-        self._generation += 1
-        self.persist()
+        """Replace the world with `document`; a rejected or unsavable document changes nothing."""
+        self._replace(load_world(dict(document), self.registry))
 
     def reset(self) -> None:
         """Back to the world loaded at start; clock, faults and journal cleared."""
-        self.world = load_world(self._initial_document, checked=True)
-        self._generation += 1
+        self._replace(load_world(self._initial_document, self.registry, checked=True))
         self.clock.reset()
         self.faults.clear()
         self.requests.clear()
-        self.persist()
 
-    def _revision(self) -> tuple[int, int]:
-        world = self.world
-        writes = sum(t.machines.revision for org in world.organizations for t in org.tenants)
-        return self._generation, writes
+    def _replace(self, world: World) -> None:
+        durable = self._durable
+        old = self.world
+        with self._all_tenants_locked(old):
+            if durable is not None:
+                durable.rotate()
+                durable.snapshot(orjson.dumps(dump_world(world)))
+                durable.folded()
+            self._attach(world)
+            for tenant in old.tenants():
+                tenant.entities.retire()
+            self.world = world
 
-    def persist(self) -> None:
-        """Write the world to the state file, when there is one and it changed since last time.
+    def entities(self, organization: str, tenant: str, entity_set: str) -> EntityHandle:
+        """Read and change one entity set of one tenant, as the API would, without a token.
 
-        A failed write is logged and retried at the next change: the service keeps answering.
+        `emulator.entities("acme", "DefaultTenant", "Machines").add({"Name": "X"})`.
         """
-        if self._state_file is None:
-            return
-        revision = self._revision()
-        if revision == self._saved_revision:
-            return
-        try:
-            self._state_file.save(self.state)
-        except OSError as error:
-            _log.error("cannot write the state file %s: %s", self._state_file.path, error)
-            return
-        self._saved_revision = revision
+        return EntityHandle(self, organization, tenant, entity_set)
 
-    def intercept(self, *base_urls: str) -> "Interceptor":
+    def close(self) -> None:
+        """Release the state file (a later emulator may open it)."""
+        if self._durable is not None:
+            self._durable.close()
+
+    def intercept(self, *base_urls: str) -> Interceptor:
         """Route `requests` calls to these base URLs (default the cloud's) into this emulator.
 
         Use it as a context manager or a decorator; see `mock_server.inprocess.Interceptor`.
@@ -172,3 +237,9 @@ class Emulator:
 
     def __repr__(self) -> str:
         return f"<Emulator {self.world!r} clock={self.clock!r}>"
+
+
+def _capture(world: World) -> dict[str, Any]:
+    """The world as a document that shares its (never mutated) records with the stores."""
+    document = dump_world(world, copy_records=False)
+    return document

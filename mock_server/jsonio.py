@@ -1,5 +1,6 @@
 """JSON as the services read and write it: compact, key order kept, strict on input."""
 
+import copy
 import json
 from typing import Any
 
@@ -44,3 +45,12 @@ def parse_json_body(body: bytes, what: str = "The request body") -> Any:
     except RecursionError:
         raise JSONBodyError(f"{what} is nested too deeply.") from None
     return value
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy: through orjson when `value` is plain JSON (much faster), else `deepcopy`."""
+    try:
+        data = orjson.dumps(value)
+    except TypeError:
+        return copy.deepcopy(value)
+    return orjson.loads(data)

@@ -30,7 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _marker_world(request: pytest.FixtureRequest) -> dict[str, Any] | None:
-    from uipath_emulator.mock_server.emulator import read_world_document
+    from uipath_emulator.mock_server.world.files import read_world_document
 
     marker = request.node.get_closest_marker("uipath_world")
     if marker is None:

@@ -49,7 +49,9 @@ def _default_world() -> dict[str, object]:
 def _seeded_names() -> list[str]:
     """The machine names of acme/DefaultTenant in the default world, by id."""
     tenant = _default_world()["organizations"][0]["tenants"][0]  # type: ignore[index]
-    return [machine["Name"] for machine in sorted(tenant["machines"], key=lambda m: m["Id"])]
+    return [
+        machine["Name"] for machine in sorted(tenant["entities"]["Machines"], key=lambda m: m["Id"])
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +241,7 @@ def _truncated_world(path: Path) -> None:
 
 def _world_with_bad_type(path: Path) -> None:
     world = _default_world()
-    world["organizations"][0]["tenants"][0]["machines"][2]["Type"] = "Foo"  # type: ignore[index]
+    world["organizations"][0]["tenants"][0]["entities"]["Machines"][2]["Type"] = "Foo"  # type: ignore[index]
     path.write_text(json.dumps(world), encoding="utf-8")
 
 
@@ -248,7 +250,7 @@ def _world_with_bad_type(path: Path) -> None:
     [
         (_missing_world, ["cannot read"]),
         (_truncated_world, ["not valid JSON"]),
-        (_world_with_bad_type, ["organizations[0].tenants[0].machines[2].Type", "'Foo'"]),
+        (_world_with_bad_type, ["organizations[0].tenants[0].entities.Machines[2].Type", "'Foo'"]),
     ],
     ids=["missing-file", "invalid-json", "bad-field"],
 )

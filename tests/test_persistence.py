@@ -26,6 +26,7 @@ from tests.subprocess_helpers import (
     stderr_lines,
 )
 from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.persistence import DurableState
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 CREATES = 30
@@ -43,7 +44,7 @@ def _tenant_machines(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The machines of acme/DefaultTenant in a world document."""
     org = next(o for o in document["organizations"] if o["name"] == ORGANIZATION)
     tenant = next(t for t in org["tenants"] if t["name"] == TENANT)
-    machines: list[dict[str, Any]] = tenant["machines"]
+    machines: list[dict[str, Any]] = tenant["entities"]["Machines"]
     return machines
 
 
@@ -100,10 +101,10 @@ def test_truncated_state_file_fails_the_start(tmp_path: Path) -> None:
     assert state.read_bytes() == before, "a failed start must leave the state file as it was"
 
 
-def test_state_file_is_replaced_atomically_under_concurrent_writes(
+def test_state_file_is_consistent_under_concurrent_writes(
     tmp_path: Path, session: requests.Session
 ) -> None:
-    """Concurrent creates: every read of FILE parses, it ends with all machines, no temp files."""
+    """Concurrent creates: the snapshot always parses, the saved state ends with every machine."""
     folder = tmp_path / "state"
     folder.mkdir()
     state = folder / "state.json"
@@ -146,17 +147,17 @@ def test_state_file_is_replaced_atomically_under_concurrent_writes(
             watcher.join(timeout=HTTP_TIMEOUT)
         assert not watcher.is_alive()
         served = session.get(process.url("/_emulator/state"), timeout=HTTP_TIMEOUT).json()
+        saved = DurableState(state).recover()
 
     assert torn == []
     assert reads, "the watcher never read the state file"
-    saved = json.loads(state.read_text(encoding="utf-8"))
     assert saved == served
     by_name = {machine["Name"]: machine for machine in _tenant_machines(saved)}
     for machine in created:
         assert by_name[machine["Name"]]["Id"] == machine["Id"]
         assert by_name[machine["Name"]]["Key"] == machine["Key"]
     assert len({machine["Id"] for machine in created}) == CREATES
-    assert sorted(path.name for path in folder.iterdir()) == ["state.json"]
+    assert sorted(path.name for path in folder.iterdir()) == ["state.json", "state.json.journal"]
 
 
 def _entity(body: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +186,7 @@ def _token(http: FlaskClient) -> str:
 
 
 def test_in_process_create_is_saved_and_reloaded(tmp_path: Path) -> None:
-    """A create through the Flask app writes the state file; a new Emulator on it sees it."""
+    """A create through the Flask app is saved at once; a new Emulator on the file sees it."""
     path = tmp_path / "state.json"
     emulator = Emulator(state_file=path)
     http = emulator.app.test_client()
@@ -193,12 +194,13 @@ def test_in_process_create_is_saved_and_reloaded(tmp_path: Path) -> None:
     assert created.status_code == 201, created.data
     machine = created.get_json()
 
-    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved = DurableState(path).recover()
     assert saved == emulator.state()
     assert [m for m in _tenant_machines(saved) if m["Name"] == "in-process-1"] == [
         {**_entity(machine), "ClientSecret": None}
     ]
 
+    emulator.close()
     reloaded = Emulator(state_file=path)
     again = reloaded.app.test_client()
     found = again.get(f"{MACHINES_PATH}({machine['Id']})", headers=bearer(_token(again)))

@@ -125,7 +125,10 @@ def test_oversized_chunked_body_is_refused(server: EmulatorServer) -> None:
     response = requests.post(f"{server.base_url}{MACHINES}", data=chunks(), timeout=10)
     assert response.status_code == 413
     assert list(response.json()) == ["message", "errorCode", "traceId"]
-    assert len(server.emulator.world.find_organization("acme").find_tenant("QA").machines) == 4
+    assert (
+        len(server.emulator.world.find_organization("acme").find_tenant("QA").store("Machines"))
+        == 4
+    )
 
 
 def test_body_at_the_limit_is_read(server: EmulatorServer) -> None:

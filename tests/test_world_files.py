@@ -19,13 +19,15 @@ def default_document() -> dict[str, Any]:
 def test_machine_names_differing_by_trailing_spaces_are_duplicates() -> None:
     """Two machines named `A` and `a ` in one tenant are refused, naming the second one."""
     document = default_document()
-    machines = document["organizations"][0]["tenants"][0]["machines"]
+    machines = document["organizations"][0]["tenants"][0]["entities"]["Machines"]
     machines.append({"Name": machines[0]["Name"].lower() + "  "})
     with pytest.raises(WorldError) as raised:
         Emulator(document)
-    where = f"organizations[0].tenants[0].machines[{len(machines) - 1}].Name"
+    where = f"organizations[0].tenants[0].entities.Machines[{len(machines) - 1}].Name"
     assert str(raised.value).startswith(f"{where}: machine name ")
-    assert "is already used at organizations[0].tenants[0].machines[0].Name" in str(raised.value)
+    assert "is already used at organizations[0].tenants[0].entities.Machines[0].Name" in str(
+        raised.value
+    )
 
 
 @pytest.mark.parametrize(

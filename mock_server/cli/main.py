@@ -8,6 +8,7 @@ from types import FrameType
 from typing import NoReturn
 
 from uipath_emulator.mock_server.cli.banner import start_banner
+from uipath_emulator.mock_server.control.hosts import is_loopback_name
 from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey
 from uipath_emulator.mock_server.transports.server import (
@@ -15,7 +16,6 @@ from uipath_emulator.mock_server.transports.server import (
     DEFAULT_IDLE_TIMEOUT,
     EmulatorServer,
 )
-from uipath_emulator.mock_server.web.control import is_loopback_name
 from uipath_emulator.mock_server.world import WorldError
 
 USAGE_ERROR = 2

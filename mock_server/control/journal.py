@@ -30,6 +30,8 @@ class JournalEntry:
     status: int
     duration_ms: float
     fault: bool
+    not_emulated: str | None = None
+    """The Orchestrator operation the emulator does not serve (`(no such path)` for none)."""
 
     @property
     def time(self) -> str:
@@ -53,6 +55,7 @@ class JournalEntry:
             "status": self.status,
             "duration_ms": self.duration_ms,
             "fault": self.fault,
+            "not_emulated": self.not_emulated,
         }
 
 

@@ -9,7 +9,8 @@ converter does not know is an error rather than a silently wrong document.
 from collections.abc import Mapping
 from typing import Any
 
-COMPONENTS = "#/components/schemas/"
+from uipath_emulator.mock_server.openapi.common import COMPONENTS
+
 _DEFS = "#/$defs/"
 _PASSED_THROUGH = frozenset(
     {

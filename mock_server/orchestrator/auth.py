@@ -4,14 +4,12 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from uipath_emulator.mock_server.identity.verification import InvalidTokenError, TokenVerifier
-from uipath_emulator.mock_server.orchestrator.errors import ApiError
+from uipath_emulator.mock_server.orchestrator.errors import (
+    NOT_AUTHENTICATED,
+    ApiError,
+    NotAuthorizedError,
+)
 from uipath_emulator.mock_server.world import Organization
-
-NOT_AUTHENTICATED = "You are not authenticated!"
-NOT_AUTHORIZED = "You are not authorized!"
-READ_SCOPES = frozenset({"OR.Machines", "OR.Machines.Read"})
-WRITE_SCOPES = frozenset({"OR.Machines", "OR.Machines.Write"})
-
 
 _CHALLENGE_LIMIT = 200
 
@@ -57,10 +55,10 @@ def authenticate(
 
 
 def authorize(claims: Mapping[str, Any], accepted: Collection[str]) -> None:
-    """Raise 403 unless the token holds one of the `accepted` scopes."""
+    """Raise 403 (ASP.NET Boilerplate's envelope) unless the token holds an `accepted` scope."""
     scopes = claims.get("scope", [])
     granted = scopes.split() if isinstance(scopes, str) else scopes
     if not isinstance(granted, list) or not any(
         isinstance(scope, str) and scope in accepted for scope in granted
     ):
-        raise ApiError(403, NOT_AUTHORIZED, 0)
+        raise NotAuthorizedError()

@@ -1,4 +1,4 @@
-"""How machines are written on the wire: OData context URLs, type annotations, headers."""
+"""How entities are written on the wire: OData context URLs, type annotations, headers."""
 
 import uuid
 from collections.abc import Mapping
@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from uipath_emulator.mock_server.jsonio import dump_json
+from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
 
-MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
-TYPE_ANNOTATION = {"@odata.type": f"#{MACHINE_TYPE}"}
 ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
 _STATIC_HEADERS = [
     ("OData-Version", "4.0"),
@@ -31,21 +30,26 @@ def service_root(base: str, organization: str, tenant: str) -> str:
     return f"{base}/{organization}/{tenant}/orchestrator_/odata"
 
 
-def collection_context(root: str, select_suffix: str | None) -> str:
-    """List `@odata.context`: `...#Machines/<type>` or, with $select, `...#Machines(Name,Id)`."""
+def collection_context(root: str, entity_set: EntitySet, select_suffix: str | None) -> str:
+    """A list's `@odata.context`: `...#Set(Name,Id)` with `$select`; else `...#Set` or, for a
+    derived type, `...#Set/<type>`."""
     if select_suffix is not None:
-        return f"{root}/$metadata#Machines{select_suffix}"
-    return f"{root}/$metadata#Machines/{MACHINE_TYPE}"
+        return f"{root}/$metadata#{entity_set.name}{select_suffix}"
+    if entity_set.type_annotation:
+        return f"{root}/$metadata#{entity_set.name}/{entity_set.type.qualified_name}"
+    return f"{root}/$metadata#{entity_set.name}"
 
 
-def entity_context(root: str, select_suffix: str | None) -> str:
-    """`@odata.context` of a single machine."""
-    return f"{root}/$metadata#Machines{select_suffix or ''}/$entity"
+def entity_context(root: str, entity_set: EntitySet, select_suffix: str | None) -> str:
+    """`@odata.context` of a single entity."""
+    return f"{root}/$metadata#{entity_set.name}{select_suffix or ''}/$entity"
 
 
-def machine_item(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A machine as an item of a response: the type annotation first, then its members."""
-    return {**TYPE_ANNOTATION, **fields}
+def item(entity_set: EntitySet, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An entity as an item of a response: its type annotation first (derived types), members."""
+    if entity_set.type_annotation:
+        return {"@odata.type": f"#{entity_set.type.qualified_name}", **fields}
+    return dict(fields)
 
 
 def collection_body(context: str, count: int, items: bytes) -> bytes:
@@ -70,8 +74,3 @@ class Listing:
     count: int
     context_suffix: str | None
     items: bytes
-
-
-def item_bytes(record: Mapping[str, Any]) -> bytes:
-    """A machine serialised as a list item (`MachineStore.derived` keeps it per live record)."""
-    return dump_json(machine_item(record))

@@ -16,8 +16,8 @@ import responses
 from requests.adapters import HTTPAdapter
 
 from uipath_emulator.mock_server.transports.inprocess_httpx import httpx_router
-from uipath_emulator.mock_server.transports.serving import SERVER_HEADER
 from uipath_emulator.mock_server.web.middleware import DROP_CONNECTION, IN_PROCESS
+from uipath_emulator.mock_server.web.serving import SERVER_HEADER
 
 if TYPE_CHECKING:
     from types import TracebackType

@@ -12,8 +12,8 @@ from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import BadRequest, RequestEntityTooLarge
 
-from uipath_emulator.mock_server.transports.serving import MAX_BODY_BYTES, SERVER_HEADER
 from uipath_emulator.mock_server.web.middleware import BODY_TOO_LARGE, BOUND_HOST, DROP_CONNECTION
+from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES, SERVER_HEADER
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator

@@ -1,21 +1,24 @@
-"""The Flask app of one `Emulator`: both services' routes, and the one place errors are rendered."""
+"""The Flask app of one `Emulator`: each service's blueprint, and how errors are answered.
+
+Every service renders its own errors: the Identity blueprint as OAuth `{"error"}`, Orchestrator
+and Swagger in Orchestrator's shape, the control plane as `{"message"}`. A request no route
+matches (404, or 405 for a method a path does not take) is the gateway's: it is answered by the
+service whose prefix the path has, as the cloud's gateway routes by prefix.
+"""
 
 import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
+from uipath_emulator.mock_server.control.errors import ControlError
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
-from uipath_emulator.mock_server.orchestrator.errors import ApiError
-from uipath_emulator.mock_server.transports.serving import MAX_BODY_BYTES
-from uipath_emulator.mock_server.web.control import (
-    ControlError,
-    control_blueprint,
-    control_error_response,
-)
+from uipath_emulator.mock_server.orchestrator.errors import ApiError, unavailable
+from uipath_emulator.mock_server.persistence import PersistenceError
+from uipath_emulator.mock_server.web.control import control_blueprint, control_error_response
 from uipath_emulator.mock_server.web.dashboard import dashboard_blueprint
 from uipath_emulator.mock_server.web.identity import identity_blueprint, oauth_error_response
 from uipath_emulator.mock_server.web.middleware import (
@@ -26,6 +29,8 @@ from uipath_emulator.mock_server.web.middleware import (
 from uipath_emulator.mock_server.web.openapi import openapi_blueprint, swagger_blueprint
 from uipath_emulator.mock_server.web.orchestrator import orchestrator_blueprint
 from uipath_emulator.mock_server.web.responses import json_response, new_trace_id
+from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES
+from uipath_emulator.mock_server.world.store import RetiredError
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -56,30 +61,8 @@ class _CollapseSlashes:
 
 
 def api_error_response(error: ApiError) -> Response:
-    """`{"message", "errorCode", "traceId"}` with the error's status and headers."""
-    body = {"message": error.message, "errorCode": error.error_code, "traceId": new_trace_id()}
-    return json_response(body, error.status, headers=error.headers)
-
-
-def _http_error_response(error: HTTPException) -> Response:
-    status = error.code or 500
-    if "/identity_/" in request.path and status != 404:
-        response = oauth_error_response(
-            OAuthError(INVALID_REQUEST, _describe(error), status=status)
-        )
-    elif request.path.startswith(CONTROL_PREFIX):
-        response = control_error_response(ControlError(_describe(error), status))
-    else:
-        response = api_error_response(ApiError(status, _describe(error)))
-    if isinstance(error, MethodNotAllowed) and error.valid_methods:
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    return response
-
-
-def _refuse_unread_body() -> None:
-    """A body the server transport refused to read is answered here, in the service's shape."""
-    if request.environ.get(BODY_TOO_LARGE):
-        raise RequestEntityTooLarge()
+    """Orchestrator's error answer, with the error's status and headers."""
+    return json_response(error.body(new_trace_id()), error.status, headers=error.headers)
 
 
 def _describe(error: HTTPException) -> str:
@@ -92,9 +75,59 @@ def _describe(error: HTTPException) -> str:
     return error.description or error.name
 
 
+def _with_allow(response: Response, error: HTTPException) -> Response:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+def _orchestrator_http_error(error: HTTPException) -> Response:
+    return _with_allow(api_error_response(ApiError(error.code or 500, _describe(error))), error)
+
+
+def _identity_http_error(error: HTTPException) -> Response:
+    oauth = OAuthError(INVALID_REQUEST, _describe(error), status=error.code or 400)
+    return _with_allow(oauth_error_response(oauth), error)
+
+
+def _control_http_error(error: HTTPException) -> Response:
+    return _with_allow(
+        control_error_response(ControlError(_describe(error), error.code or 500)), error
+    )
+
+
+def _unsaved(error: Exception) -> Response:
+    return api_error_response(
+        unavailable(f"The change could not be saved, nothing changed: {error}")
+    )
+
+
+def _gateway_http_error(error: HTTPException) -> Response:
+    """A request no route took: answered by the service its path's prefix names."""
+    if request.path.startswith(CONTROL_PREFIX + "/"):
+        return _control_http_error(error)
+    if "/identity_/" in request.path and error.code != 404:
+        return _identity_http_error(error)
+    return _orchestrator_http_error(error)
+
+
 def _unexpected_error_response(error: Exception) -> Response:
     _log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
     return api_error_response(ApiError(500, "The emulator failed to handle this request."))
+
+
+def _refuse_unread_body() -> None:
+    """A body the server transport refused to read is answered here, in the service's shape."""
+    if request.environ.get(BODY_TOO_LARGE):
+        raise RequestEntityTooLarge()
+
+
+def _orchestrator_errors(blueprint: Blueprint) -> Blueprint:
+    blueprint.register_error_handler(ApiError, api_error_response)
+    blueprint.register_error_handler(HTTPException, _orchestrator_http_error)
+    blueprint.register_error_handler(PersistenceError, _unsaved)
+    blueprint.register_error_handler(RetiredError, _unsaved)
+    return blueprint
 
 
 def create_app(emulator: "Emulator") -> Flask:
@@ -104,17 +137,21 @@ def create_app(emulator: "Emulator") -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it
     app.before_request(_refuse_unread_body)
-    app.register_blueprint(identity_blueprint(emulator))
-    app.register_blueprint(orchestrator_blueprint(emulator))
-    app.register_blueprint(swagger_blueprint(emulator))
+    identity = identity_blueprint(emulator)
+    identity.register_error_handler(OAuthError, oauth_error_response)
+    identity.register_error_handler(ApiError, api_error_response)
+    identity.register_error_handler(HTTPException, _identity_http_error)
+    app.register_blueprint(identity)
+    app.register_blueprint(_orchestrator_errors(orchestrator_blueprint(emulator)))
+    app.register_blueprint(_orchestrator_errors(swagger_blueprint(emulator)))
     control = control_blueprint(emulator)  # nested blueprints are behind the control guard
     control.register_blueprint(dashboard_blueprint(emulator))
     control.register_blueprint(openapi_blueprint(emulator))
+    control.register_error_handler(ControlError, control_error_response)
+    control.register_error_handler(HTTPException, _control_http_error)
     app.register_blueprint(control)
-    app.register_error_handler(ControlError, control_error_response)
-    app.register_error_handler(OAuthError, oauth_error_response)
     app.register_error_handler(ApiError, api_error_response)
-    app.register_error_handler(HTTPException, _http_error_response)
+    app.register_error_handler(HTTPException, _gateway_http_error)
     app.register_error_handler(Exception, _unexpected_error_response)
     harnessed = HarnessMiddleware(app.wsgi_app, emulator)
     app.wsgi_app = _CollapseSlashes(harnessed)  # type: ignore[method-assign]

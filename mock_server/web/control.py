@@ -1,15 +1,24 @@
-"""The control plane under `/_emulator/`: health, reset, state, clock, faults, request journal."""
+"""The control plane under `/_emulator/`: health, reset, state, clock, faults, journal, entities.
+
+`/_emulator/entities/{org}/{tenant}/{set}[/{key}]` reads, adds, changes and removes the records
+of any registered entity set with the API's validation, without a token (the harness's
+`Emulator.entities(...)` over HTTP); `/_emulator/summary` is the world in counts.
+"""
 
 import hmac
-import ipaddress
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 
+from uipath_emulator.mock_server.control.clock_actions import apply_clock_action, clock_document
+from uipath_emulator.mock_server.control.errors import ControlError
 from uipath_emulator.mock_server.control.faults import FaultSpecError, fault_from_spec
+from uipath_emulator.mock_server.control.hosts import hostname, is_loopback_name
+from uipath_emulator.mock_server.control.summary import world_summary
 from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
+from uipath_emulator.mock_server.persistence import PersistenceError
 from uipath_emulator.mock_server.web.middleware import BOUND_HOST, IN_PROCESS
 from uipath_emulator.mock_server.web.responses import json_response
 from uipath_emulator.mock_server.world import WorldError
@@ -29,16 +38,8 @@ _HOW_TO_OPEN_PAGE = """<!DOCTYPE html>
 address bar); programs send <code>Authorization: Bearer TOKEN</code>.</p>
 </body></html>
 """
-_CLOCK_ACTIONS = ("advance_seconds", "freeze", "unfreeze", "set", "reset")
-
-
-class ControlError(Exception):
-    """A control request that cannot be carried out: `{"message": ...}` with this status."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+MAX_PAGE = 500
+"""Records one `GET /_emulator/entities/...` answers at most."""
 
 
 def control_error_response(error: ControlError) -> Response:
@@ -52,28 +53,6 @@ def _wants_html() -> bool:
     return best == "text/html"
 
 
-def _host_of(origin: str) -> str:
-    return urlsplit(origin).netloc
-
-
-def _hostname(host: str) -> str:
-    """The name or address in a `Host` value, without port and brackets, lowercase."""
-    try:
-        return (urlsplit(f"//{host}").hostname or "").rstrip(".")
-    except ValueError:
-        return ""
-
-
-def is_loopback_name(hostname: str) -> bool:
-    """Whether `hostname` can only mean this machine: `localhost`, `*.localhost`, 127/8, ::1."""
-    if hostname == "localhost" or hostname.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
-
-
 def _host_is_trusted(environ: dict[str, Any], host: str) -> bool:
     """A request that crossed a network must name this machine, or the address bound to.
 
@@ -82,9 +61,9 @@ def _host_is_trusted(environ: dict[str, Any], host: str) -> bool:
     """
     if environ.get(IN_PROCESS):
         return True
-    hostname = _hostname(host)
+    name = hostname(host)
     bound = environ.get(BOUND_HOST)
-    return is_loopback_name(hostname) or (bound is not None and hostname == _hostname(bound))
+    return is_loopback_name(name) or (bound is not None and name == hostname(bound))
 
 
 def _json_body() -> Any:
@@ -94,47 +73,19 @@ def _json_body() -> Any:
         raise ControlError(str(error)) from None
 
 
-def clock_document(emulator: "Emulator") -> dict[str, Any]:
-    """The clock as the control plane shows it."""
-    return {
-        "now": emulator.clock.now_datetime().isoformat(),
-        "timestamp": emulator.clock.now(),
-        "frozen": emulator.clock.frozen,
-    }
+def _count(name: str, default: int, limit: int) -> int:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise ControlError(f"{name}: must be a non-negative integer")
+    return min(int(text), limit)
 
 
-def apply_clock_action(emulator: "Emulator", action: Any) -> None:
-    """Carry out one `POST /_emulator/clock` body; raises `ControlError` naming what is wrong."""
-    if not isinstance(action, dict) or len(action) != 1 or next(iter(action)) not in _CLOCK_ACTIONS:
-        raise ControlError(f"the body must be an object with exactly one of {list(_CLOCK_ACTIONS)}")
-    ((name, value),) = action.items()
-    clock = emulator.clock
-    if name == "advance_seconds":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ControlError("advance_seconds: must be a number of seconds")
-        try:
-            clock.advance(value)
-        except ValueError as error:
-            raise ControlError(f"advance_seconds: out of the clock's range: {error}") from None
-    elif name == "set":
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise ControlError(f"set: {value!r} is not an RFC 3339 date-time") from None
-        if moment.tzinfo is None:
-            raise ControlError("set: the date-time needs a time zone offset, e.g. Z")
-        try:
-            clock.set(moment.timestamp())
-        except (ValueError, OverflowError) as error:
-            raise ControlError(f"set: {value!r} is out of range: {error}") from None
-    elif value is not True:
-        raise ControlError(f"{name}: must be true")
-    elif name == "freeze":
-        clock.freeze()
-    elif name == "unfreeze":
-        clock.unfreeze()
-    else:
-        clock.reset()
+def _integer_key(text: str) -> int:
+    if not text.lstrip("-").isdigit() or len(text) > 20:
+        raise ControlError(f"the key {text!r} is not an integer")
+    return int(text)
 
 
 def control_blueprint(emulator: "Emulator") -> Blueprint:
@@ -157,20 +108,50 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
         elif not _host_is_trusted(request.environ, request.host):
             raise ControlError(
                 f"Control requests must name this machine (localhost, 127.0.0.1, [::1]) or the "
-                f"bound address in Host; got '{_hostname(request.host)}'. Start uipath-mock "
+                f"bound address in Host; got '{hostname(request.host)}'. Start uipath-mock "
                 "with --control-token to reach the control plane under other names.",
                 403,
             )
         origin = request.headers.get("Origin")
-        if request.method not in _SAFE_METHODS and origin and _host_of(origin) != request.host:
+        if (
+            request.method not in _SAFE_METHODS
+            and origin
+            and urlsplit(origin).netloc != request.host
+        ):
             # A browser names the page that sent a cross-site request: without this, any web
             # page the developer opens could reset the emulator or change its clock and faults.
             raise ControlError(f"Cross-site control requests are refused (Origin {origin}).", 403)
         return None
 
+    @blueprint.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return control_error_response(ControlError(error.message, error.status))
+
+    @blueprint.errorhandler(PersistenceError)
+    def unsaved(error: PersistenceError) -> Response:
+        return control_error_response(
+            ControlError(f"The change could not be saved, nothing changed: {error}", 503)
+        )
+
     @blueprint.get("/health")
     def health() -> Response:
-        return json_response({"status": "ok"})
+        persistence = emulator.persistence_status()
+        if persistence is None:
+            return json_response({"status": "ok"})
+        status = "ok" if persistence["state"] == "ok" else "degraded"
+        return json_response({"status": status, "persistence": persistence})
+
+    @blueprint.get("/summary")
+    def summary() -> Response:
+        return json_response(
+            {
+                "organizations": world_summary(emulator.world),
+                "entity_sets": [entity_set.name for entity_set in emulator.registry],
+                "clock": clock_document(emulator.clock),
+                "faults": len(emulator.faults),
+                "requests": len(emulator.requests),
+            }
+        )
 
     @blueprint.post("/reset")
     def reset() -> Response:
@@ -194,12 +175,12 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/clock")
     def get_clock() -> Response:
-        return json_response(clock_document(emulator))
+        return json_response(clock_document(emulator.clock))
 
     @blueprint.post("/clock")
     def post_clock() -> Response:
-        apply_clock_action(emulator, _json_body())
-        return json_response(clock_document(emulator))
+        apply_clock_action(emulator.clock, _json_body())
+        return json_response(clock_document(emulator.clock))
 
     @blueprint.get("/faults")
     def get_faults() -> Response:
@@ -223,18 +204,48 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/requests")
     def get_requests() -> Response:
-        limit_text = request.args.get("limit")
-        limit = None
-        if limit_text is not None:
-            if not (limit_text.isascii() and limit_text.isdigit()) or len(limit_text) > 9:
-                raise ControlError("limit: must be a non-negative integer")
-            limit = int(limit_text)
+        limit = None if "limit" not in request.args else _count("limit", 0, 10**9)
         entries = emulator.requests.entries(limit)
         return json_response({"requests": [entry.as_dict() for entry in entries]})
 
     @blueprint.delete("/requests")
     def delete_requests() -> Response:
         emulator.requests.clear()
+        return Response(status=204)
+
+    entities = "/entities/<organization>/<tenant>/<entity_set>"
+
+    @blueprint.get(entities)
+    def list_entities(organization: str, tenant: str, entity_set: str) -> Response:
+        handle = emulator.entities(organization, tenant, entity_set)
+        skip, top = _count("skip", 0, 10**9), _count("top", 100, MAX_PAGE)
+        records = handle.list(skip, top)
+        return json_response({"count": handle.count(), "skip": skip, "value": list(records)})
+
+    @blueprint.post(entities)
+    def add_entity(organization: str, tenant: str, entity_set: str) -> Response:
+        fields = _json_body()
+        if not isinstance(fields, dict):
+            raise ControlError("the body must be a JSON object of the record's members")
+        record = emulator.entities(organization, tenant, entity_set).add(fields)
+        return json_response(record, 201)
+
+    @blueprint.get(f"{entities}/<key>")
+    def get_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        handle = emulator.entities(organization, tenant, entity_set)
+        return json_response(handle.get(_integer_key(key)))
+
+    @blueprint.patch(f"{entities}/<key>")
+    def update_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        fields = _json_body()
+        if not isinstance(fields, dict):
+            raise ControlError("the body must be a JSON object of the members to change")
+        handle = emulator.entities(organization, tenant, entity_set)
+        return json_response(handle.update(_integer_key(key), fields))
+
+    @blueprint.delete(f"{entities}/<key>")
+    def remove_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        emulator.entities(organization, tenant, entity_set).remove(_integer_key(key))
         return Response(status=204)
 
     return blueprint

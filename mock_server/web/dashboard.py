@@ -1,9 +1,11 @@
-"""The dashboard at `/_emulator/`: the world, the clock, faults and the latest requests.
+"""The dashboard at `/_emulator/`: the world, each entity set's records, clock, faults, requests.
 
 Plain server-rendered HTML (a Jinja template shipped in the package, no build step). A small
-inline script polls the control plane's JSON (`state`, `requests`, `clock`, `faults`) every second
-to refresh the page in place, and its clock buttons `POST /_emulator/clock`. App secrets are never
-shown.
+inline script polls the control plane's cheap JSON every second (`summary`: counts, not records;
+`requests?limit=50`; `faults`), and pages through the records of the entity set chosen
+(`entities/{org}/{tenant}/{set}?skip=&top=`), reloading the page shown only when that set
+changed. Its clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set
+marks secret, are never shown.
 
 Access: register `dashboard_blueprint` inside the control blueprint (`control_blueprint`), so
 the control plane's guard decides (off, loopback-only, or `Authorization: Bearer TOKEN`). A
@@ -18,15 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from uipath_emulator.mock_server.web.control import clock_document
+from uipath_emulator.mock_server.control.clock_actions import clock_document
+from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summary
+from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
 
 REQUESTS_SHOWN = 50
 """How many of the latest journal entries the dashboard lists, newest first."""
-
-SECRET_MASK = "\u2022" * 8
+RECORDS_SHOWN = 20
+"""Records of the chosen entity set on one page."""
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
     '<rect width="32" height="32" rx="6" fill="#fa4616"/>'
@@ -35,61 +39,65 @@ FAVICON = (
 )
 """The dashboard's icon: the emulator's colour, no file to ship."""
 _CONTROL_ENDPOINTS = {
-    "state": "control.get_state",
+    "summary": "control.summary",
     "requests": "control.get_requests",
     "clock": "control.get_clock",
     "faults": "control.get_faults",
 }
 
 
-def masked_secret(secret: str | None) -> str:
-    """What the dashboard shows for an app's secret: a mask, never the secret."""
-    return SECRET_MASK if secret is not None else "none (public client)"
+def columns(entity_set: EntitySet) -> dict[str, Any]:
+    """What the records table shows of a set: its columns, and the members it masks."""
+    facts = entity_set.facts
+    shown = facts.get("columns") or [entity_set.key, *list(entity_set.type.wire_order)[:5]]
+    return {"columns": shown, "secret": facts.get("secret_members", [])}
 
 
-def swagger_path(organization: str, tenant: str) -> str:
-    """Where the Swagger UI of one tenant is."""
-    return f"/{organization}/{tenant}/orchestrator_/swagger/index.html"
-
-
-def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
-    """What the page shows, with secrets masked: the template's only input besides URLs."""
-    organizations = []
-    for organization in emulator.state()["organizations"]:
-        organizations.append(
-            {
-                "name": organization["name"],
-                "id": organization["id"],
-                "apps": [
-                    {
-                        "name": app["name"],
-                        "client_id": app["client_id"],
-                        "secret": masked_secret(app["client_secret"]),
-                        "scopes": " ".join(app["scopes"]),
-                    }
-                    for app in organization["apps"]
-                ],
-                "tenants": [
-                    {
-                        "name": tenant["name"],
-                        "id": tenant["id"],
-                        "swagger": swagger_path(organization["name"], tenant["name"]),
-                        "machines": tenant["machines"],
-                    }
-                    for tenant in organization["tenants"]
-                ],
-            }
-        )
+def _requests(emulator: "Emulator") -> list[dict[str, Any]]:
     entries = []
     for entry in emulator.requests.entries(REQUESTS_SHOWN):
         shown = entry.as_dict()
         shown["query_text"] = "&".join(f"{name}={value}" for name, value in entry.query.items())
         entries.append(shown)
+    return entries[::-1]
+
+
+def _first_page(emulator: "Emulator") -> dict[str, Any]:
+    """The records the page opens on: the first set of the world's first tenant."""
+    tenants = emulator.world.tenants()
+    sets = list(emulator.registry)
+    if not tenants or not sets:
+        return {}
+    tenant, entity_set = tenants[0], sets[0]
+    organization = next(o for o in emulator.world.organizations if tenant in o.tenants)
+    records = tenant.store(entity_set.name).snapshot()[:RECORDS_SHOWN]
+    return {
+        "organization": organization.name,
+        "tenant": tenant.name,
+        "set": entity_set.name,
+        "count": len(tenant.store(entity_set.name)),
+        "records": [_masked(record, entity_set) for record in records],
+        **columns(entity_set),
+    }
+
+
+def _masked(record: dict[str, Any], entity_set: EntitySet) -> dict[str, Any]:
+    secret = entity_set.facts.get("secret_members", [])
+    return {
+        name: SECRET_MASK if name in secret and value else value for name, value in record.items()
+    }
+
+
+def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
+    """What the page shows, with secrets masked: the template's only input besides URLs."""
+    organizations = world_summary(emulator.world)
     return {
         "organizations": organizations,
-        "clock": clock_document(emulator),
+        "sets": {entity_set.name: columns(entity_set) for entity_set in emulator.registry},
+        "selected": _first_page(emulator),
+        "clock": clock_document(emulator.clock),
         "faults": emulator.faults.describe(),
-        "requests": entries[::-1],
+        "requests": _requests(emulator),
     }
 
 
@@ -114,12 +122,14 @@ def dashboard_blueprint(emulator: "Emulator") -> Blueprint:
     def dashboard() -> Response:
         nonce = secrets.token_urlsafe(16)
         urls = {name: url_for(endpoint) for name, endpoint in _CONTROL_ENDPOINTS.items()}
+        urls["entities"] = url_for("control.summary").removesuffix("summary") + "entities"
         page = render_template(
             "uipath_emulator/dashboard.html",
             view=dashboard_view(emulator),
             urls=urls,
             nonce=nonce,
             requests_shown=REQUESTS_SHOWN,
+            records_shown=RECORDS_SHOWN,
             secret_mask=SECRET_MASK,
         )
         return Response(

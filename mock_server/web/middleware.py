@@ -24,6 +24,9 @@ DROP_CONNECTION = "uipath_emulator.drop_connection"
 BOUND_HOST = "uipath_emulator.bound_host"
 """WSGI environ key of the address a server transport listens on (absent in-process)."""
 
+NOT_EMULATED = "uipath_emulator.not_emulated"
+"""WSGI environ key the Orchestrator router sets for a request it does not emulate."""
+
 BODY_TOO_LARGE = "uipath_emulator.body_too_large"
 """WSGI environ key set by the server transport for a body it refused to read (413)."""
 
@@ -31,7 +34,6 @@ IN_PROCESS = "uipath_emulator.in_process"
 """WSGI environ key set by the in-process transports: the request never crossed a network."""
 
 CONTROL_PREFIX = "/_emulator"
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -62,7 +64,7 @@ def _status_line(status: int) -> str:
 
 
 class HarnessMiddleware:
-    """Applies faults before the services see a request, journals every answer, persists writes.
+    """Applies faults before the services see a request, and journals every answer.
 
     The control plane (`/_emulator/...`) is neither faulted nor journaled, so a dashboard
     polling it does not bury the requests a test made.
@@ -93,8 +95,6 @@ class HarnessMiddleware:
         finally:
             status = answer[0] if answer else 0
             self._journal(environ, method, path, status, started, fault is not None)
-            if method not in _READ_METHODS and 200 <= status < 400:
-                self._emulator.persist()
 
     def _apply(
         self, fault: Fault, environ: dict[str, Any], start_response: StartResponse
@@ -142,5 +142,6 @@ class HarnessMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 fault=faulted,
+                not_emulated=environ.get(NOT_EMULATED),
             )
         )

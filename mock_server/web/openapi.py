@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     send_from_directory,
@@ -46,8 +45,8 @@ SWAGGER_ASSETS = frozenset(
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _document(organization: str, tenant: str) -> Response:
-    document = build_document(current_app.url_map, base_url(), organization, tenant)
+def _document(emulator: "Emulator", organization: str, tenant: str) -> Response:
+    document = build_document(emulator.registry, base_url(), organization, tenant)
     return json_response(document, headers=_NO_STORE)
 
 
@@ -65,7 +64,7 @@ def swagger_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get(f"{SWAGGER_PREFIX}/v{API_VERSION}/swagger.json")
     def swagger_json(organization: str, tenant: str) -> Response:
         check_tenant(organization, tenant)
-        return _document(organization, tenant)
+        return _document(emulator, organization, tenant)
 
     @blueprint.get(f"{SWAGGER_PREFIX}/index.html")
     def swagger_ui(organization: str, tenant: str) -> Response:
@@ -108,6 +107,6 @@ def openapi_blueprint(emulator: "Emulator") -> Blueprint:
             organization = organizations[0].name
             if organizations[0].tenants:
                 tenant = organizations[0].tenants[0].name
-        return _document(organization, tenant)
+        return _document(emulator, organization, tenant)
 
     return blueprint

@@ -1,30 +1,40 @@
-"""HTTP routes of Orchestrator's OData Machines API under `/{org}/{tenant}/orchestrator_/odata/`."""
+"""Orchestrator's HTTP routes, generated from the entity-set registry: one generic OData router.
 
+For each registered set: `GET/POST Set`, `GET/PUT/PATCH/DELETE Set(key)` (as the set declares
+them) and its actions `Set/Name` and `Set(key)/Name`. Every route resolves the organization
+and tenant (404), authenticates the bearer token (401), checks the operation's scopes (403) and
+the `Accept` header (406) in that order, then runs the pure core. Any other path under
+`orchestrator_/` is answered by `not_emulated`: 404 naming Orchestrator's operation when 20.0
+has one there, or saying that Orchestrator has no such path.
+"""
+
+from __future__ import annotations
+
+import difflib
 import re
-import secrets
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Collection
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.orchestrator import odata
-from uipath_emulator.mock_server.orchestrator.auth import (
-    READ_SCOPES,
-    WRITE_SCOPES,
-    authenticate,
-    authorize,
+from uipath_emulator.mock_server.orchestrator.auth import authenticate, authorize
+from uipath_emulator.mock_server.orchestrator.entities import crud
+from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext, ActionResult
+from uipath_emulator.mock_server.orchestrator.entities.input import parse_json_object
+from uipath_emulator.mock_server.orchestrator.entities.registry import (
+    Action,
+    EntitySet,
+    Operation,
 )
 from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
+    bad_request,
     organization_not_found,
     tenant_not_found,
-)
-from uipath_emulator.mock_server.orchestrator.machine_input import (
-    bad_request,
-    check_type_annotation,
-    machine_fields,
-    parse_json_object,
 )
 from uipath_emulator.mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
@@ -32,37 +42,32 @@ from uipath_emulator.mock_server.orchestrator.representation import (
     collection_body,
     collection_context,
     entity_context,
-    item_bytes,
-    machine_item,
+    item,
     response_headers,
     service_root,
 )
+from uipath_emulator.mock_server.orchestrator.spec.subset import find_operation, path_exists
+from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
 from uipath_emulator.mock_server.web.responses import base_url, json_response
-from uipath_emulator.mock_server.world import Tenant
-from uipath_emulator.mock_server.world.machines import (
-    MachineIdsExhaustedError,
-    MachineNameTakenError,
-    MachineNotFoundError,
-)
+from uipath_emulator.mock_server.world import Organization, Tenant
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
 
-NAME_ALREADY_USED = 1001
-ITEM_NOT_FOUND = 1002
-_PREFIX = "/<organization>/<tenant>/orchestrator_/odata"
+PREFIX = "/<organization>/<tenant>/orchestrator_"
+ODATA = f"{PREFIX}/odata"
+COVERAGE = "https://github.com/uipath-cloud-emulator/uipath-cloud-emulator#coverage"
+"""Where the README's coverage table is, for the not-emulated answers."""
 _KEY = re.compile(r"^(-?[0-9]{1,19})L?$")
 _JSON_FORMATS = frozenset({"json", "application/json"})
 _ACCEPTS_JSON = frozenset({"*/*", "application/json", "application/json, */*"})
 _JSON_RANGES = frozenset({"application/json", "application/*", "*/*"})
-_BULK_DELETE = "UiPath.Server.Configuration.OData.DeleteBulk"
-_T = TypeVar("_T")
 MAX_LISTINGS_PER_SNAPSHOT = 64
-"""Listings of distinct query strings kept for a tenant's current machines."""
+"""Listings of distinct `$` options kept for a set's current records."""
 
 
 def parse_key(text: str) -> int:
-    """An int64 entity key, as in `Machines(123)` or `Machines(123L)`."""
+    """An int64 entity key, as in `Set(123)` or `Set(123L)`."""
     match = _KEY.match(text.strip())
     if match is None or not -(2**63) <= int(match.group(1)) < 2**63:
         raise bad_request(f"The key value '{text}' is not a valid Int64.")
@@ -93,165 +98,265 @@ def _listing_key() -> tuple[tuple[str, str], ...]:
     Other parameters are ignored by the query engine, so they must not make a listing miss
     the cache (a junk parameter per request would otherwise defeat it).
     """
+    pairs = _query_pairs()
     return tuple(
         sorted(
-            (name.strip(), value) for name, value in _query_pairs() if name.strip().startswith("$")
+            (name.strip().lower(), value) for name, value in pairs if name.strip().startswith("$")
         )
     )
 
 
-def orchestrator_blueprint(emulator: "Emulator") -> Blueprint:
-    """The Machines routes of one emulator."""
-    blueprint = Blueprint("orchestrator", __name__)
+def _options(parse: Callable[..., odata.QueryOptions], entity_set: EntitySet) -> odata.QueryOptions:
+    try:
+        return parse(_query_pairs(), entity_set.odata)
+    except odata.ODataQueryError as error:
+        raise bad_request(error.message) from None
 
-    def tenant_for(organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
-        org = emulator.world.find_organization(organization)
-        if org is None:
-            raise organization_not_found(organization)
-        found = org.find_tenant(tenant)
+
+def _entity_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return json_response(body, status, content_type=ODATA_CONTENT_TYPE, headers=headers)
+
+
+class _Router:
+    """The routes of one emulator's Orchestrator service."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.routes: list[tuple[re.Pattern[str], set[str]]] = []
+        """The paths served (after `orchestrator_`), with their methods."""
+
+    def serve(self, rule: str, method: str) -> None:
+        """Remember that `method` is served on `rule` (a Flask rule under `orchestrator_`)."""
+        parts = re.split(r"(<[^>]+>)", rule.removeprefix(PREFIX))
+        regex = "".join("[^/]+" if part.startswith("<") else re.escape(part) for part in parts)
+        for pattern, methods in self.routes:
+            if pattern.pattern == regex:
+                methods.add(method)
+                return
+        self.routes.append((re.compile(regex), {method}))
+
+    def tenant(self, organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
+        found_org = self.organization(organization)
+        found = found_org.find_tenant(tenant)
         if found is None:
             raise tenant_not_found(organization, tenant)
+        emulator = self.emulator
         claims = authenticate(
-            emulator.verifier, org, request.headers.get("Authorization"), emulator.clock.now()
+            emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
         authorize(claims, scopes)
         _check_accept()
+        request.environ["uipath_emulator.claims"] = claims
         return found
 
-    def root(organization: str, tenant: str) -> str:
-        return service_root(base_url(), organization, tenant)
+    def organization(self, name: str) -> Organization:
+        found = self.emulator.world.find_organization(name)
+        if found is None:
+            raise organization_not_found(name)
+        return found
 
-    def entity_response(
-        body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
-    ) -> Response:
-        return json_response(body, status, content_type=ODATA_CONTENT_TYPE, headers=headers)
-
-    def not_found(machine_id: int) -> ApiError:
-        return ApiError(404, f"Machine does not exist. Id: {machine_id}.", ITEM_NOT_FOUND)
-
-    def name_taken(error: MachineNameTakenError) -> ApiError:
-        return ApiError(409, f"The machine name '{error.name}' is already used.", NAME_ALREADY_USED)
-
-    def storing(action: Callable[[], _T]) -> _T:
-        try:
-            return action()
-        except MachineNotFoundError as error:
-            raise not_found(error.machine_id) from None
-        except MachineNameTakenError as error:
-            raise name_taken(error) from None
-        except MachineIdsExhaustedError as error:
-            raise bad_request(f"The machine cannot be created: {error}.") from None
-
-    @blueprint.after_request
-    def orchestrator_headers(response: Response) -> Response:
-        response.headers.extend(response_headers())
-        return response
-
-    @blueprint.get(f"{_PREFIX}/Machines")
-    def list_machines(organization: str, tenant: str) -> Response:
-        found = tenant_for(organization, tenant, READ_SCOPES)
-        snapshot, derived = found.machines.view()
+    def list(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
+        scopes = entity_set.scopes(entity_set.operations[Operation.LIST], "GET")
+        store = self.tenant(organization, tenant, scopes).store(entity_set.name)
+        snapshot, derived = store.view()
         key = _listing_key()
         listing = derived.get(key)
         if listing is None:
-            listing = list_page(found, snapshot)
+            options = _options(odata.parse_list_options, entity_set)
+            page, count = odata.evaluate(snapshot, options)
+            if options.select is None:
+                compute = partial(_item_bytes, entity_set)
+                items = b",".join(store.derived(record, compute) for record in page)
+            else:
+                items = b",".join(
+                    dump_json(item(entity_set, odata.project(record, options))) for record in page
+                )
+            listing = Listing(count, odata.context_suffix(options), items)
             if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
                 derived.clear()
             derived[key] = listing
-        context = collection_context(root(organization, tenant), listing.context_suffix)
+        root = service_root(base_url(), organization, tenant)
+        context = collection_context(root, entity_set, listing.context_suffix)
         return Response(
             collection_body(context, listing.count, listing.items),
             200,
             content_type=ODATA_CONTENT_TYPE,
         )
 
-    def list_page(found: Tenant, snapshot: Sequence[Mapping[str, Any]]) -> Listing:
-        options = _options(odata.parse_list_options)
-        page, count = odata.evaluate(snapshot, options)
-        if options.select is None:
-            derived = found.machines.derived
-            items = b",".join(derived(record, item_bytes) for record in page)
-        else:
-            items = b",".join(
-                dump_json(machine_item(odata.project(record, options))) for record in page
-            )
-        return Listing(count, odata.context_suffix(options), items)
-
-    @blueprint.get(f"{_PREFIX}/Machines(<key>)")
-    def get_machine(organization: str, tenant: str, key: str) -> Response:
-        found = tenant_for(organization, tenant, READ_SCOPES)
-        machine_id = parse_key(key)
-        options = _options(odata.parse_entity_options)
-        record = storing(lambda: found.machines.get(machine_id))
-        context = entity_context(root(organization, tenant), odata.context_suffix(options))
-        return entity_response(
-            {"@odata.context": context, **machine_item(odata.project(record, options))}
+    def get(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+        scopes = entity_set.scopes(entity_set.operations[Operation.GET], "GET")
+        found = self.tenant(organization, tenant, scopes)
+        record_key = parse_key(key)
+        options = _options(odata.parse_entity_options, entity_set)
+        record = crud.get(found.entities, entity_set, record_key)
+        root = service_root(base_url(), organization, tenant)
+        context = entity_context(root, entity_set, odata.context_suffix(options))
+        return _entity_response(
+            {"@odata.context": context, **item(entity_set, odata.project(record, options))}
         )
 
-    @blueprint.post(f"{_PREFIX}/Machines")
-    def create_machine(organization: str, tenant: str) -> Response:
-        found = tenant_for(organization, tenant, WRITE_SCOPES)
-        fields = machine_fields(parse_json_object(request.get_data(cache=False)))
-        record = storing(lambda: found.machines.create(fields))
-        service = root(organization, tenant)
-        body = {
-            "@odata.context": entity_context(service, None),
-            **machine_item({**record, "ClientSecret": secrets.token_urlsafe(24)}),
+    def create(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
+        scopes = entity_set.scopes(entity_set.operations[Operation.CREATE], "POST")
+        found = self.tenant(organization, tenant, scopes)
+        body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
+        record = crud.create(found.entities, entity_set, body)
+        shown = entity_set.present_created(record) if entity_set.present_created else record
+        root = service_root(base_url(), organization, tenant)
+        answer = {
+            "@odata.context": entity_context(root, entity_set, None),
+            **item(entity_set, shown),
         }
-        location = f"{service}/Machines({record['Id']})"
-        return entity_response(body, 201, {"Location": location})
+        location = f"{root}/{entity_set.name}({record[entity_set.key]})"
+        return _entity_response(answer, 201, {"Location": location})
 
-    @blueprint.route(f"{_PREFIX}/Machines(<key>)", methods=["PUT", "PATCH"])
-    def update_machine(organization: str, tenant: str, key: str) -> Response:
-        found = tenant_for(organization, tenant, WRITE_SCOPES)
-        machine_id = parse_key(key)
-        body = parse_json_object(request.get_data(cache=False))
-        if request.method == "PATCH":
-            # Merged with the stored machine under the store's lock: only the given members
-            # change, as Orchestrator updates only the changed columns.
-            record = storing(
-                lambda: found.machines.update(
-                    machine_id, lambda current: machine_fields({**current, **body})
-                )
+    def update(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+        operation = Operation.UPDATE if request.method == "PATCH" else Operation.REPLACE
+        scopes = entity_set.scopes(entity_set.operations[operation], request.method)
+        found = self.tenant(organization, tenant, scopes)
+        record_key = parse_key(key)
+        body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
+        change = crud.patch if operation is Operation.UPDATE else crud.replace
+        record = change(found.entities, entity_set, record_key, body)
+        root = service_root(base_url(), organization, tenant)
+        context = entity_context(root, entity_set, None)
+        return _entity_response({"@odata.context": context, **item(entity_set, record)})
+
+    def delete(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+        scopes = entity_set.scopes(entity_set.operations[Operation.DELETE], "DELETE")
+        found = self.tenant(organization, tenant, scopes)
+        crud.delete(found.entities, entity_set, [parse_key(key)])
+        return Response(status=204)
+
+    def action(
+        self,
+        entity_set: EntitySet,
+        action: Action,
+        organization: str,
+        tenant: str,
+        key: str | None = None,
+    ) -> Response:
+        scopes = entity_set.scopes(action.spec_path, action.method)
+        found = self.tenant(organization, tenant, scopes)
+        record_key = parse_key(key) if key is not None else None
+        context = ActionContext(
+            entity_set=entity_set,
+            stores=found.entities,
+            body=request.get_data(cache=False),
+            key=record_key,
+            parameters=dict(request.args.items()),
+            claims=request.environ.get("uipath_emulator.claims", {}),
+            now=self.emulator.clock.now(),
+            service_root=service_root(base_url(), organization, tenant),
+        )
+        return _action_response(action.handler(context))
+
+    def not_emulated(self, organization: str, tenant: str, rest: str) -> Response:
+        path = "/" + rest
+        method = request.method
+        served = {m for pattern, methods in self.routes if pattern.fullmatch(path) for m in methods}
+        if served:
+            allowed = served | ({"HEAD"} if "GET" in served else set())
+            raise MethodNotAllowed(valid_methods=sorted(allowed))
+        spec_operation = find_operation(path, method)
+        if spec_operation is not None:
+            request.environ[NOT_EMULATED] = spec_operation.operation_id
+            raise ApiError(
+                404,
+                f"The operation '{spec_operation.operation_id}' ({method} {spec_operation.path}: "
+                f"{spec_operation.summary.rstrip('.')}) is not emulated. See the emulated "
+                f"operations: {COVERAGE}",
             )
-        else:
-            fields = machine_fields(body)
-            record = storing(lambda: found.machines.replace(machine_id, fields))
-        context = entity_context(root(organization, tenant), None)
-        return entity_response({"@odata.context": context, **machine_item(record)})
+        request.environ[NOT_EMULATED] = "(no such path)"
+        if path_exists(path):
+            raise ApiError(405, f"Orchestrator 20.0 has no {method} operation on '{path}'.")
+        closest = difflib.get_close_matches(path, _emulated_paths(self.emulator), n=1, cutoff=0.5)
+        hint = f" Did you mean '{closest[0]}'?" if closest else ""
+        raise ApiError(404, f"Orchestrator 20.0 has no path '{path}'.{hint}")
 
-    @blueprint.delete(f"{_PREFIX}/Machines(<key>)")
-    def delete_machine(organization: str, tenant: str, key: str) -> Response:
-        found = tenant_for(organization, tenant, WRITE_SCOPES)
-        machine_id = parse_key(key)
-        storing(lambda: found.machines.delete([machine_id]))
-        return Response(status=204)
 
-    @blueprint.post(f"{_PREFIX}/Machines/{_BULK_DELETE}")
-    def delete_machines(organization: str, tenant: str) -> Response:
-        found = tenant_for(organization, tenant, WRITE_SCOPES)
-        body = parse_json_object(request.get_data(cache=False))
-        check_type_annotation(body)
-        unknown = sorted(set(body) - {"machineIds", "@odata.type"})
-        if unknown:
-            raise bad_request(f"The property '{unknown[0]}' does not exist on the request type.")
-        ids = body.get("machineIds")
-        if ids is None or ids == []:
-            raise bad_request("Empty machineIds collection in payload")
-        if not isinstance(ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in ids
-        ):
-            raise bad_request("The value of 'machineIds' must be an array of integers.")
-        storing(lambda: found.machines.delete(ids))
-        return Response(status=204)
+def _emulated_paths(emulator: Emulator) -> list[str]:
+    paths = []
+    for entity_set in emulator.registry:
+        paths.extend(sorted(set(entity_set.operations.values())))
+        paths.extend(action.spec_path for action in entity_set.actions)
+    return paths
+
+
+def _item_bytes(entity_set: EntitySet, record: dict[str, Any]) -> bytes:
+    return dump_json(item(entity_set, record))
+
+
+def _action_response(result: ActionResult) -> Response:
+    if result.body is None:
+        response = Response(status=result.status)
+        response.headers.update(result.headers)
+        return response
+    return json_response(
+        result.body, result.status, content_type=ODATA_CONTENT_TYPE, headers=dict(result.headers)
+    )
+
+
+def orchestrator_blueprint(emulator: Emulator) -> Blueprint:
+    """The Orchestrator routes of one emulator, one generic set per registered entity set."""
+    blueprint = Blueprint("orchestrator", __name__)
+    router = _Router(emulator)
+    for entity_set in emulator.registry:
+        _register(blueprint, router, entity_set)
+    blueprint.add_url_rule(
+        f"{PREFIX}/<path:rest>",
+        endpoint="not_emulated",
+        view_func=router.not_emulated,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    )
+
+    @blueprint.after_request
+    def orchestrator_headers(response: Response) -> Response:
+        response.headers.extend(response_headers())
+        return response
 
     return blueprint
 
 
-def _options(
-    parse: Callable[[list[tuple[str, str]]], "odata.QueryOptions"],
-) -> "odata.QueryOptions":
-    try:
-        return parse(_query_pairs())
-    except odata.ODataQueryError as error:
-        raise bad_request(error.message) from None
+def _register(blueprint: Blueprint, router: _Router, entity_set: EntitySet) -> None:
+    name = entity_set.name
+    collection = f"{ODATA}/{name}"
+    entity = f"{ODATA}/{name}(<key>)"
+    operations = entity_set.operations
+    collection_methods = {Operation.LIST: router.list, Operation.CREATE: router.create}
+    for operation, view in collection_methods.items():
+        if operation in operations:
+            router.serve(collection, operation.method)
+            blueprint.add_url_rule(
+                collection,
+                endpoint=f"{name}:{operation.name.lower()}",
+                view_func=partial(view, entity_set),
+                methods=[operation.method],
+            )
+    entity_views = {
+        Operation.GET: router.get,
+        Operation.REPLACE: router.update,
+        Operation.UPDATE: router.update,
+        Operation.DELETE: router.delete,
+    }
+    for operation, view in entity_views.items():
+        if operation in operations:
+            router.serve(entity, operation.method)
+            blueprint.add_url_rule(
+                entity,
+                endpoint=f"{name}:{operation.name.lower()}",
+                view_func=partial(view, entity_set),
+                methods=[operation.method],
+            )
+    for action in entity_set.actions:
+        rule = f"{entity if action.on_entity else collection}/{action.name}"
+        if action.parameters:
+            rule += action.parameters
+        router.serve(rule, action.method)
+        blueprint.add_url_rule(
+            rule,
+            endpoint=f"{name}:{action.name.rsplit('.', 1)[-1]}",
+            view_func=partial(router.action, entity_set, action),
+            methods=[action.method],
+        )

@@ -1,34 +1,55 @@
-"""Read, validate and write world files (version 1, `fixtures/schemas/world.schema.json`)."""
+"""Read, validate and write world documents (version 2; version 1 files are migrated on load).
+
+The world knows entity sets only through a catalog (the Orchestrator registry): each set's
+name, key, unique constraints, how to check a stored record and how to complete one.
+"""
+
+from __future__ import annotations
 
 import copy
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
-from referencing import Registry, Resource
 
-from uipath_emulator.mock_server.resources import load_schema
-from uipath_emulator.mock_server.world.collation import string_key
-from uipath_emulator.mock_server.world.machines import MachineStore, complete_record
+from uipath_emulator.mock_server.jsonio import json_copy
 from uipath_emulator.mock_server.world.model import App, Organization, Tenant, World
+from uipath_emulator.mock_server.world.schema import WORLD_VERSION, world_schema
 from uipath_emulator.mock_server.world.scopes import KNOWN_SCOPES, unknown_scope_message
+from uipath_emulator.mock_server.world.store import EntityStore, TenantStores
 from uipath_emulator.mock_server.world.validation import strict_validator
+
+Record = dict[str, Any]
+V1_SET = "Machines"
+"""The only entity set of version 1 documents (a tenant's `machines`)."""
 
 
 class WorldError(ValueError):
     """A world file or state document that cannot be loaded; the message names the bad field."""
 
 
-@cache
-def _validator() -> Any:
-    machine = load_schema("machine")
-    registry: Registry = Registry().with_resource(
-        "https://uipath-cloud-emulator/schemas/machine.schema.json",
-        Resource.from_contents(machine),
-    )
-    return strict_validator(load_schema("world"), registry)
+class CatalogEntry(Protocol):
+    """What the world needs to know of an entity set."""
+
+    name: str
+    key: str
+    label: str
+    unique: tuple[Any, ...]
+    schema: dict[str, Any]
+
+    def problem(self, record: Any) -> tuple[tuple[str | int, ...], str] | None:
+        """Where a stored record breaks the set's type, and how; None when it is valid."""
+
+    def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
+        """The complete record for these fields and key."""
+
+
+class Catalog(Protocol):
+    """The entity sets a world holds, in order."""
+
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        """Each set."""
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -39,23 +60,69 @@ def json_path(parts: Iterable[str | int]) -> str:
     return text or "(document)"
 
 
-def load_world(data: Any, *, checked: bool = False) -> World:
+@cache
+def _skeleton_validator(names: tuple[str, ...]) -> Any:
+    return strict_validator(world_schema(dict.fromkeys(names)))
+
+
+def migrate(data: dict[str, Any]) -> tuple[dict[str, Any], Callable[[str], str]]:
+    """A version 1 document as version 2, and how to say a v2 path as the v1 document wrote it.
+
+    Version 1 held a tenant's machines in `machines` and their next id in `next_machine_id`.
+    """
+    if data.get("version") != 1:
+        return data, lambda path: path
+    migrated = {**data, "version": WORLD_VERSION}
+    organizations = []
+    for organization in data.get("organizations", []):
+        if not isinstance(organization, dict):
+            organizations.append(organization)
+            continue
+        tenants = []
+        for tenant in organization.get("tenants", []):
+            if isinstance(tenant, dict) and ("machines" in tenant or "next_machine_id" in tenant):
+                tenant = dict(tenant)
+                tenant["entities"] = {V1_SET: tenant.pop("machines", [])}
+                if "next_machine_id" in tenant:
+                    tenant["next_ids"] = {V1_SET: tenant.pop("next_machine_id")}
+            tenants.append(tenant)
+        organizations.append({**organization, "tenants": tenants})
+    migrated["organizations"] = organizations
+
+    def as_v1(path: str) -> str:
+        return path.replace(f".entities.{V1_SET}[", ".machines[").replace(
+            f".next_ids.{V1_SET}", ".next_machine_id"
+        )
+
+    return migrated, as_v1
+
+
+def load_world(data: Any, catalog: Catalog, *, checked: bool = False, owned: bool = False) -> World:
     """Build a world from a parsed world document, checking it whole before building anything.
 
     `checked=True` skips the checks for a document that already passed them in this process.
-    The world shares no mutable value with `data`: either can change without touching the other.
+    The world shares no mutable value with `data` (pass `owned=True` for a document nothing
+    else holds, such as one just parsed from a file, to skip copying it).
     """
     if not isinstance(data, dict):
         raise WorldError("(document): a world document is a JSON object")
+    entries = list(catalog)
+    data, as_written = migrate(data)
     if not checked:
-        problem = jsonschema.exceptions.best_match(_validator().iter_errors(data))
-        if problem is not None:
-            raise WorldError(f"{json_path(problem.absolute_path)}: {problem.message}")
-        _check_identities(data)
-    return World([_organization(entry) for entry in data["organizations"]])
+        try:
+            _check(data, entries)
+        except WorldError as error:
+            raise WorldError(as_written(str(error))) from None
+    if not owned:
+        data = json_copy(data)
+    return World([_organization(entry, entries) for entry in data["organizations"]])
 
 
-def _check_identities(data: dict[str, Any]) -> None:
+def _check(data: dict[str, Any], entries: list[CatalogEntry]) -> None:
+    validator = _skeleton_validator(tuple(entry.name for entry in entries))
+    problem = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if problem is not None:
+        raise WorldError(f"{json_path(problem.absolute_path)}: {problem.message}")
     seen_keys: dict[str, str] = {}
     seen_clients: dict[str, str] = {}
     for o, org in enumerate(data["organizations"]):
@@ -77,21 +144,42 @@ def _check_identities(data: dict[str, Any]) -> None:
             tenant_where = f"{where}.tenants[{t}]"
             for field in ("name", "id"):
                 _unique(tenant_keys, tenant[field], f"{tenant_where}.{field}", "tenant name or id")
-            _check_machines(tenant.get("machines", []), f"{tenant_where}.machines")
+            records = tenant.get("entities", {})
+            for entry in entries:
+                _check_records(entry, records.get(entry.name, []), f"{tenant_where}.entities")
 
 
-def _check_machines(machines: list[dict[str, Any]], where: str) -> None:
-    names: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    for m, machine in enumerate(machines):
-        _unique(names, machine["Name"], f"{where}[{m}].Name", "machine name", key=string_key)
-        if "Id" in machine:
-            if not isinstance(machine["Id"], int) or machine["Id"] < 1:
-                raise WorldError(f"{where}[{m}].Id: must be a positive integer")
-            _unique(ids, str(machine["Id"]), f"{where}[{m}].Id", "machine Id")
-        if machine.get("Key") is not None:
-            _unique(keys, machine["Key"], f"{where}[{m}].Key", "machine Key")
+def _check_records(entry: CatalogEntry, records: list[Any], where: str) -> None:
+    keys: dict[Any, str] = {}
+    uniques: list[dict[Any, str]] = [{} for _ in entry.unique]
+    guids: dict[str, str] = {}
+    for r, record in enumerate(records):
+        at = f"{where}.{entry.name}[{r}]"
+        problem = entry.problem(record)
+        if problem is not None:
+            path, text = problem
+            raise WorldError(f"{json_path([at, *path])}: {text}")
+        if entry.key in record:
+            key = record[entry.key]
+            if not isinstance(key, int) or isinstance(key, bool) or key < 1:
+                raise WorldError(f"{at}.{entry.key}: must be a positive integer")
+            _seen(keys, key, f"{at}.{entry.key}", f"{entry.label} {entry.key}")
+        for constraint, seen in zip(entry.unique, uniques, strict=True):
+            value = constraint.key(record)
+            if value is not None:
+                members = "/".join(constraint.members).lower()
+                shown = " / ".join(repr(record[member]) for member in constraint.members)
+                what = f"{entry.label.lower()} {members} {shown}"
+                _seen(seen, value, f"{at}.{constraint.members[-1]}", what, quote=False)
+        if record.get("Key") is not None:
+            _seen(guids, str(record["Key"]).casefold(), f"{at}.Key", f"{entry.label} Key")
+
+
+def _seen(seen: dict[Any, str], value: Any, where: str, what: str, quote: bool = True) -> None:
+    if value in seen:
+        shown = f" {value!r}" if quote else ""
+        raise WorldError(f"{where}: {what}{shown} is already used at {seen[value]}")
+    seen[value] = where
 
 
 def _unique(
@@ -107,7 +195,7 @@ def _unique(
     seen[folded] = where
 
 
-def _organization(entry: dict[str, Any]) -> Organization:
+def _organization(entry: dict[str, Any], entries: list[CatalogEntry]) -> Organization:
     apps = [
         App(
             name=app["name"],
@@ -119,29 +207,45 @@ def _organization(entry: dict[str, Any]) -> Organization:
         )
         for app in entry.get("apps", [])
     ]
-    tenants = [_tenant(tenant) for tenant in entry.get("tenants", [])]
+    tenants = [_tenant(entry["id"], tenant, entries) for tenant in entry.get("tenants", [])]
     return Organization(id=entry["id"], name=entry["name"], apps=apps, tenants=tenants)
 
 
-def _tenant(entry: dict[str, Any]) -> Tenant:
-    machines = entry.get("machines", [])
-    next_id = max((m["Id"] for m in machines if "Id" in m), default=0) + 1
-    records = []
-    for machine in machines:
-        machine_id = machine.get("Id")
-        if machine_id is None:
-            machine_id, next_id = next_id, next_id + 1
-        records.append(
-            complete_record(machine, machine_id, machine.get("Key") or str(uuid.uuid4()))
+def _tenant(organization_id: str, entry: dict[str, Any], entries: list[CatalogEntry]) -> Tenant:
+    records = entry.get("entities", {})
+    next_ids = entry.get("next_ids", {})
+    stores = {}
+    for catalog_entry in entries:
+        stores[catalog_entry.name] = _store(
+            catalog_entry, records.get(catalog_entry.name, []), next_ids.get(catalog_entry.name)
         )
-    store = MachineStore(records, next_id=entry.get("next_machine_id"))
-    return Tenant(id=entry["id"], name=entry["name"], machines=store)
+    return Tenant(
+        id=entry["id"],
+        name=entry["name"],
+        entities=TenantStores(organization_id, entry["id"], stores),
+    )
 
 
-def dump_world(world: World) -> dict[str, Any]:
-    """The world as a version-1 world document: `load_world(dump_world(w))` rebuilds `w`."""
+def _store(entry: CatalogEntry, records: list[Record], next_id: int | None) -> EntityStore:
+    key_name = entry.key
+    following = max((r[key_name] for r in records if key_name in r), default=0) + 1
+    completed = []
+    for record in records:
+        key = record.get(key_name)
+        if key is None:
+            key, following = following, following + 1
+        completed.append(entry.record(record, key, copied=False))
+    return EntityStore(entry, completed, next_id=next_id)
+
+
+def dump_world(world: World, *, copy_records: bool = True) -> dict[str, Any]:
+    """The world as a version-2 world document: `load_world(dump_world(w))` rebuilds `w`.
+
+    With `copy_records=False` the document shares the stores' records (never mutated, so
+    safe to serialise while the world goes on changing); do not change such a document.
+    """
     return {
-        "version": 1,
+        "version": WORLD_VERSION,
         "organizations": [
             {
                 "name": org.name,
@@ -160,8 +264,13 @@ def dump_world(world: World) -> dict[str, Any]:
                     {
                         "name": tenant.name,
                         "id": tenant.id,
-                        "next_machine_id": tenant.machines.next_id,
-                        "machines": copy.deepcopy(list(tenant.machines.snapshot())),
+                        "entities": {
+                            store.name: copy.deepcopy(list(store.snapshot()))
+                            if copy_records
+                            else list(store.snapshot())
+                            for store in tenant.entities
+                        },
+                        "next_ids": {store.name: store.next_id for store in tenant.entities},
                     }
                     for tenant in org.tenants
                 ],

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from uipath_emulator.mock_server.world.machines import MachineStore
+from uipath_emulator.mock_server.world.store import EntityStore, TenantStores
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,15 @@ class App:
 
 @dataclass
 class Tenant:
-    """A tenant of an organization, holding its Orchestrator machines."""
+    """A tenant of an organization, holding its Orchestrator entities."""
 
     id: str
     name: str
-    machines: MachineStore
+    entities: TenantStores
+
+    def store(self, entity_set: str) -> EntityStore:
+        """The records of one entity set in this tenant."""
+        return self.entities[entity_set]
 
 
 @dataclass
@@ -68,6 +72,14 @@ class World:
     def organization_of(self, app: App) -> Organization:
         """The organization that registered `app`."""
         return self._by_key[app.organization_id.casefold()]
+
+    def tenants(self) -> list[Tenant]:
+        """Every tenant of every organization."""
+        return [tenant for organization in self.organizations for tenant in organization.tenants]
+
+    def revision(self) -> int:
+        """How many commits every tenant's stores have taken in all."""
+        return sum(tenant.entities.revision() for tenant in self.tenants())
 
     def __repr__(self) -> str:
         names = ", ".join(organization.name for organization in self.organizations)

@@ -19,14 +19,20 @@ _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|
 FORMATS = jsonschema.FormatChecker(formats=())
 
 
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
+def is_rfc3339(value: str) -> bool:
+    """Whether `value` is an RFC 3339 date-time that names a real instant."""
     if _RFC3339.fullmatch(value) is None:
         return False
-    datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
     return True
+
+
+@FORMATS.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or is_rfc3339(value)
 
 
 def _is_integer(checker: object, value: object) -> bool:

@@ -57,7 +57,7 @@ def test_dashboard_shows_a_new_request_without_reloading(
     expect(row).to_contain_text("200")
     expect(row).to_contain_text("Bearer ***")
     assert page.evaluate("window.sameDocument") is True
-    expect(page.locator("#organizations")).to_contain_text("BUILD-AGENT-01")
+    expect(page.locator("#records")).to_contain_text("BUILD-AGENT-01")
     expect(page.locator("body")).not_to_contain_text(FULL_SECRET)
     screenshot(page, "dashboard.png")
 

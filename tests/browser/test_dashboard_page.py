@@ -7,7 +7,8 @@ from flask.testing import FlaskClient
 
 from tests.orchestrator.helpers import MACHINES, call
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.web.dashboard import REQUESTS_SHOWN, SECRET_MASK
+from uipath_emulator.mock_server.control.summary import SECRET_MASK
+from uipath_emulator.mock_server.web.dashboard import REQUESTS_SHOWN
 
 DASHBOARD = "/_emulator/"
 
@@ -23,7 +24,8 @@ def page_text(
 
 
 def test_dashboard_shows_world_with_secrets_masked(emulator: Emulator, http: FlaskClient) -> None:
-    """Organizations, apps, tenants and machines are listed, and no app secret appears."""
+    """Organizations, apps and tenants are listed with each set's count, no app secret appears,
+    and the first tenant's machines fill the records table."""
     page = page_text(http)
     state = emulator.state()
     for organization in state["organizations"]:
@@ -34,9 +36,25 @@ def test_dashboard_shows_world_with_secrets_masked(emulator: Emulator, http: Fla
                 assert app["client_secret"] not in page
         for tenant in organization["tenants"]:
             assert f"/{organization['name']}/{tenant['name']}/orchestrator_/swagger/" in page
-            for machine in tenant["machines"]:
-                assert f"<td>{machine['Name']}</td>".replace("'", "&#39;") in page
+            count = len(tenant["entities"]["Machines"])
+            assert f'data-set="Machines">Machines ({count})</button>' in page
+    first = state["organizations"][0]["tenants"][0]["entities"]["Machines"]
+    for machine in first:
+        assert f"<td>{machine['Name']}</td>".replace("'", "&#39;") in page
     assert SECRET_MASK in page
+
+
+def test_dashboard_pages_through_the_records_of_a_set(
+    emulator: Emulator, http: FlaskClient
+) -> None:
+    """`/_emulator/entities/...` answers one page of records and the count, as the page asks."""
+    page = http.get("/_emulator/entities/acme/DefaultTenant/Machines?skip=2&top=3").get_json()
+    assert page["count"] == 8
+    assert [record["Id"] for record in page["value"]] == [3, 4, 5]
+    summary = http.get("/_emulator/summary").get_json()
+    tenant = summary["organizations"][0]["tenants"][0]
+    assert tenant["entities"]["Machines"]["count"] == 8
+    assert "records" not in str(summary)
 
 
 def test_dashboard_lists_latest_requests_newest_first(http: FlaskClient) -> None:

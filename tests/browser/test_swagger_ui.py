@@ -18,7 +18,9 @@ def test_authorize_then_try_it_out_lists_machines(
     from playwright.sync_api import expect
 
     page.goto(served.base_url + SWAGGER_UI)
-    expect(page.locator(".information-container .title")).to_contain_text("Orchestrator Machines")
+    expect(page.locator(".information-container .title")).to_contain_text(
+        "Orchestrator and Identity"
+    )
 
     page.locator(".auth-wrapper .authorize").click()
     dialog = page.locator(".dialog-ux")

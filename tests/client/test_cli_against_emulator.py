@@ -20,7 +20,7 @@ def _seeded() -> list[dict[str, object]]:
     world = json.loads(default_world_path().read_text(encoding="utf-8"))
     org = next(o for o in world["organizations"] if o["name"] == ORGANIZATION)
     tenant = next(t for t in org["tenants"] if t["name"] == TENANT)
-    return sorted(tenant["machines"], key=lambda machine: machine["Id"])
+    return sorted(tenant["entities"]["Machines"], key=lambda machine: machine["Id"])
 
 
 @pytest.fixture(scope="module")

@@ -55,8 +55,13 @@ def test_python_state_round_trips(emulator: Emulator) -> None:
 @pytest.mark.parametrize(
     ("mutate", "named"),
     [
-        (lambda w: w["organizations"][0]["tenants"][0]["machines"][0].update(Type="Foo"), "Type"),
-        (lambda w: w.update(version=2), "version"),
+        (
+            lambda w: w["organizations"][0]["tenants"][0]["entities"]["Machines"][0].update(
+                Type="Foo"
+            ),
+            "Type",
+        ),
+        (lambda w: w.update(version=3), "version"),
         (lambda w: w["organizations"][0]["apps"][1].update(client_id=FULL.client_id), "client_id"),
     ],
 )
@@ -242,16 +247,16 @@ def test_world_documents_and_the_world_share_nothing() -> None:
     """Changing a document after loading it, or a `state()` copy, never changes the world."""
     document = Emulator().state()
     emulator = Emulator(document)
-    machine = document["organizations"][0]["tenants"][0]["machines"][0]
+    machine = document["organizations"][0]["tenants"][0]["entities"]["Machines"][0]
     machine["Name"] = "changed outside"
     machine["Tags"].append({"Name": "outside"})
-    emulator.state()["organizations"][0]["tenants"][0]["machines"][0]["Tags"].clear()
-    current = emulator.state()["organizations"][0]["tenants"][0]["machines"][0]
+    emulator.state()["organizations"][0]["tenants"][0]["entities"]["Machines"][0]["Tags"].clear()
+    current = emulator.state()["organizations"][0]["tenants"][0]["entities"]["Machines"][0]
     assert (current["Name"], len(current["Tags"])) == ("BUILD-AGENT-01", 2)
     http = emulator.app.test_client()
     call(http, "PATCH", path=f"{MACHINES}(1)", json={"Tags": [{"Name": "patched"}]})
     emulator.reset()
-    restored = emulator.state()["organizations"][0]["tenants"][0]["machines"][0]
+    restored = emulator.state()["organizations"][0]["tenants"][0]["entities"]["Machines"][0]
     assert restored["Name"] == "BUILD-AGENT-01"
     assert [tag["Name"] for tag in restored["Tags"]] == ["team", "env"]
 

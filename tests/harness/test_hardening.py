@@ -11,6 +11,7 @@ from tests.identity.helpers import post_token
 from tests.orchestrator.helpers import MACHINES, assert_orchestrator_error, call, token_for
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.cli.banner import start_banner
+from uipath_emulator.mock_server.orchestrator.entities.catalog import default_registry
 from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import FULL
 from uipath_emulator.mock_server.world import load_world
@@ -179,7 +180,7 @@ def test_journal_redacts_odd_secrets(
 def test_world_with_a_bad_date_time_is_refused(http: FlaskClient) -> None:
     """A machine date-time that is not RFC 3339 is refused in a world document."""
     state = http.get("/_emulator/state").get_json()
-    machine = state["organizations"][0]["tenants"][0]["machines"][3]
+    machine = state["organizations"][0]["tenants"][0]["entities"]["Machines"][3]
     machine["MaintenanceWindow"]["nextExecutionTime"] = "not a date"
     response = http.put("/_emulator/state", json=state)
     assert response.status_code == 400
@@ -197,7 +198,7 @@ def test_float_slot_counts_are_refused(http: FlaskClient, body: dict[str, Any]) 
 def test_machine_ids_stop_at_int64() -> None:
     """Once the int64 ids are used up, create gets 400 instead of an unaddressable machine."""
     world = Emulator().state()
-    world["organizations"][0]["tenants"][0]["next_machine_id"] = 2**63 - 1
+    world["organizations"][0]["tenants"][0]["next_ids"] = {"Machines": 2**63 - 1}
     http = Emulator(world).app.test_client()
     assert call(http, "POST", json={"Name": "last"}).get_json()["Id"] == 2**63 - 1
     assert_orchestrator_error(call(http, "POST", json={"Name": "one too many"}), 400, 1000)
@@ -206,9 +207,9 @@ def test_machine_ids_stop_at_int64() -> None:
 def test_next_machine_id_beyond_int64_is_refused() -> None:
     """A world whose id counter is past int64 is refused on load."""
     world = Emulator().state()
-    world["organizations"][0]["tenants"][0]["next_machine_id"] = 2**63
-    with pytest.raises(ValueError, match="next_machine_id"):
-        load_world(world)
+    world["organizations"][0]["tenants"][0]["next_ids"] = {"Machines": 2**63}
+    with pytest.raises(ValueError, match=r"next_ids\.Machines"):
+        load_world(world, default_registry())
 
 
 @pytest.mark.parametrize("path", [MACHINES, "/_emulator/reset"])
@@ -229,7 +230,7 @@ def test_banner_masks_secrets_of_other_worlds() -> None:
     """Only the published well-known secrets are printed; a world file's own secrets are masked."""
     world = Emulator().state()
     world["organizations"][0]["apps"][0]["client_secret"] = "my-real-looking-secret"
-    banner = start_banner("http://127.0.0.1:8080", load_world(world))
+    banner = start_banner("http://127.0.0.1:8080", load_world(world, default_registry()))
     assert "my-real-looking-secret" not in banner
     assert str(FULL.client_secret) not in banner
     assert "emulator-readonly-secret" in banner

@@ -68,7 +68,7 @@ def test_dropped_connection_is_retried_for_reads(
 def test_fresh_world_per_test(uipath_emulator: Emulator) -> None:
     """`uipath_emulator` starts from the default world in every test (no leftovers)."""
     assert (
-        len(uipath_emulator.state()["organizations"][0]["tenants"][0]["machines"])
+        len(uipath_emulator.state()["organizations"][0]["tenants"][0]["entities"]["Machines"])
         == DEFAULT_TENANT_MACHINES
     )
     uipath_emulator.load({"version": 1, "organizations": []})

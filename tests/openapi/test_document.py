@@ -17,9 +17,7 @@ from tests.openapi.helpers import (
     operations,
 )
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.orchestrator.auth import READ_SCOPES, WRITE_SCOPES
-from uipath_emulator.mock_server.orchestrator.machine_input import IGNORED_ON_INPUT
-from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 
 _ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -33,6 +31,8 @@ def routed_operations(app: Flask) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in ("identity", "orchestrator"):
             continue
+        if rule.endpoint == "orchestrator.not_emulated":
+            continue  # answers every other path: not an operation
         path = _ROUTE_ARGUMENT.sub(r"{\1}", rule.rule)
         path = path.removeprefix("/{organization}/{tenant}/orchestrator_")
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
@@ -104,7 +104,7 @@ def test_document_has_no_json_schema_2020_constructs(http: FlaskClient) -> None:
 
 def test_machine_members_are_those_of_the_schema(http: FlaskClient) -> None:
     """Request and response machines have the schema's members, and its `$defs` are components."""
-    machine = load_schema("machine")
+    machine = MACHINES.schema
     schemas = fetch_document(http)["components"]["schemas"]
     for name in ("MachineDto", "MachinePatch", "ExtendedMachineDto"):
         assert list(schemas[name]["properties"]) == list(machine["properties"]), name
@@ -138,14 +138,14 @@ def test_read_only_members_are_those_the_routes_ignore(http: FlaskClient) -> Non
     """Members marked readOnly in request bodies are exactly those the Machines routes ignore."""
     members = fetch_document(http)["components"]["schemas"]["MachineDto"]["properties"]
     read_only = {name for name, member in members.items() if member.get("readOnly")}
-    assert read_only == set(IGNORED_ON_INPUT)
+    assert read_only == set(MACHINES.type.read_only) | {"@odata.type"}
 
 
 def test_operation_security_names_the_route_scopes(http: FlaskClient) -> None:
     """Reads accept any of the read scopes, writes any of the write scopes, Identity none."""
     paths = fetch_document(http)["paths"]
-    read = [{"OAuth2": [scope]} for scope in sorted(READ_SCOPES)]
-    write = [{"OAuth2": [scope]} for scope in sorted(WRITE_SCOPES)]
+    read = [{"OAuth2": [scope]} for scope in ("OR.Machines", "OR.Machines.Read")]
+    write = [{"OAuth2": [scope]} for scope in ("OR.Machines", "OR.Machines.Write")]
     assert paths["/odata/Machines"]["get"]["security"] == read
     assert paths["/odata/Machines({key})"]["get"]["security"] == read
     assert paths["/odata/Machines"]["post"]["security"] == write

@@ -8,12 +8,12 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.identity.helpers import credentials_form, post_token
-from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES as MACHINE_SET
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT, WellKnownApp
 
 MACHINES = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
 ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true"
-MACHINE_VALIDATOR = jsonschema.Draft202012Validator(load_schema("machine"))
+MACHINE_VALIDATOR = jsonschema.Draft202012Validator(MACHINE_SET.schema)
 
 
 def token_for(http: FlaskClient, app: WellKnownApp = FULL, path: str | None = None) -> str:
@@ -56,3 +56,29 @@ def assert_valid_machine(item: dict[str, Any]) -> None:
     """The item validates against our machine JSON Schema."""
     errors = sorted(MACHINE_VALIDATOR.iter_errors(item), key=str)
     assert not errors, errors[0]
+
+
+ABP_NOT_AUTHORIZED = {
+    "message": "You are not authorized!",
+    "errorCode": 0,
+    "result": None,
+    "targetUrl": None,
+    "success": False,
+    "error": {
+        "code": 0,
+        "message": "You are not authorized!",
+        "details": "You are not allowed to perform this operation.",
+        "validationErrors": None,
+    },
+    "unAuthorizedRequest": True,
+    "__abp": True,
+}
+"""The cloud's 403 for a token without the operation's scope (ASP.NET Boilerplate's envelope)."""
+
+
+def assert_not_authorized(response: TestResponse) -> None:
+    """403 with ASP.NET Boilerplate's envelope, keys in the captured order."""
+    assert response.status_code == 403, response.data
+    body = response.get_json()
+    assert body == ABP_NOT_AUTHORIZED
+    assert list(body) == list(ABP_NOT_AUTHORIZED)

@@ -18,7 +18,7 @@ from tests.orchestrator.helpers import (
     token_for,
 )
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.resources import load_schema
+from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES as MACHINE_SET
 from uipath_emulator.mock_server.web.orchestrator import MAX_LISTINGS_PER_SNAPSHOT
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
@@ -27,7 +27,7 @@ from uipath_emulator.mock_server.well_known import (
 )
 
 MACHINE_TYPE = "UiPath.Server.Configuration.OData.ExtendedMachineDto"
-SCHEMA_FIELDS = [name for name in load_schema("machine")["properties"] if name != "UpdateInfo"]
+SCHEMA_FIELDS = [name for name in MACHINE_SET.schema["properties"] if name != "UpdateInfo"]
 NEXT_ID = DEFAULT_TENANT_MACHINES + 1
 BULK_DELETE = f"{MACHINES}/UiPath.Server.Configuration.OData.DeleteBulk"
 
@@ -322,7 +322,9 @@ def test_concurrent_creates_lose_nothing() -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert not errors
-    machines = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    machines = (
+        emulator.world.find_organization("acme").find_tenant("DefaultTenant").store("Machines")
+    )
     records = machines.snapshot()
     total = DEFAULT_TENANT_MACHINES + 200
     assert len(records) == total
@@ -364,7 +366,7 @@ def test_same_listing_after_reset_and_load(emulator: Emulator, http: FlaskClient
     emulator.reset()
     assert call(http, "GET", path=query, token=token).get_json()["value"] == first
     state = emulator.state()
-    state["organizations"][0]["tenants"][0]["machines"][0]["Name"] = "loaded"
+    state["organizations"][0]["tenants"][0]["entities"]["Machines"][0]["Name"] = "loaded"
     emulator.load(state)
     assert call(http, "GET", path=query, token=token).get_json()["value"][0]["Name"] == "loaded"
 
@@ -374,7 +376,7 @@ def test_listings_are_kept_only_for_the_current_machines(
 ) -> None:
     """Cached listings belong to one snapshot: a write drops them, and their number is bounded."""
     token = token_for(http)
-    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").store("Machines")
     for skip in range(MAX_LISTINGS_PER_SNAPSHOT + 5):
         call(http, "GET", path=f"{MACHINES}?$skip={skip}", token=token)
     assert 0 < len(store.view()[1]) <= MAX_LISTINGS_PER_SNAPSHOT
@@ -388,9 +390,9 @@ def test_patch_that_read_before_another_committed_loses_nothing(
     """A PATCH of `Type` that lands while a PATCH of `Description` is validating keeps both."""
     emulator = Emulator()
     token = token_for(emulator.app.test_client())
-    from uipath_emulator.mock_server.web import orchestrator as routes
+    from uipath_emulator.mock_server.orchestrator.entities import crud
 
-    validate = routes.machine_fields
+    validate = crud.entity_fields
     calls: list[int] = []
     other: list[int] = []
     concurrent = threading.Thread(target=lambda: patch_type())
@@ -400,16 +402,16 @@ def test_patch_that_read_before_another_committed_loses_nothing(
         response = client.patch(f"{MACHINES}(1)", json={"Type": "Template"}, headers=bearer(token))
         other.append(response.status_code)
 
-    def slow_validation(body: dict[str, object]) -> dict[str, object]:
+    def slow_validation(entity_set: object, body: dict[str, object]) -> dict[str, object]:
         calls.append(1)
         if len(calls) == 1:
             # The first PATCH has read machine 1; the second PATCH runs now, and gets a
             # bounded chance to commit before the first one writes.
             concurrent.start()
             concurrent.join(timeout=0.2)
-        return validate(body)
+        return validate(entity_set, body)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(routes, "machine_fields", slow_validation)
+    monkeypatch.setattr(crud, "entity_fields", slow_validation)
     http = emulator.app.test_client()
     first = http.patch(f"{MACHINES}(1)", json={"Description": "first"}, headers=bearer(token))
     concurrent.join(timeout=10)
@@ -438,7 +440,7 @@ def test_deleted_machines_leave_no_copy_in_memory(http: FlaskClient) -> None:
 def test_junk_parameters_share_one_cached_listing(emulator: Emulator, http: FlaskClient) -> None:
     """Listings are cached by their `$` options: other parameters never add cache entries."""
     token = token_for(http)
-    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").machines
+    store = emulator.world.find_organization("acme").find_tenant("DefaultTenant").store("Machines")
     for n in range(MAX_LISTINGS_PER_SNAPSHOT + 5):
         response = call(http, "GET", path=f"{MACHINES}?$top=2&junk{n}={n}", token=token)
         assert len(response.get_json()["value"]) == 2

@@ -3,8 +3,9 @@
 from collections.abc import Iterator
 from typing import Any
 
+from tests.orchestrator.machine_queries import parse_list_options
 from tests.orchestrator.odata_strategies import full_record
-from uipath_emulator.mock_server.orchestrator.odata import PAGE_LIMIT, evaluate, parse_list_options
+from uipath_emulator.mock_server.orchestrator.odata import PAGE_LIMIT, evaluate
 
 MACHINES = [full_record(Id=i, Name=f"m{i % 3}") for i in range(1, 11)]
 

@@ -4,12 +4,9 @@ from typing import Any
 
 import pytest
 
+from tests.orchestrator.machine_queries import parse_list_options
 from tests.orchestrator.odata_strategies import full_record
-from uipath_emulator.mock_server.orchestrator.odata import (
-    ODataQueryError,
-    evaluate,
-    parse_list_options,
-)
+from uipath_emulator.mock_server.orchestrator.odata import ODataQueryError, evaluate
 
 
 def ordered(machines: list[dict[str, Any]], orderby: str, *extra: tuple[str, str]) -> list[int]:
@@ -126,7 +123,7 @@ def test_five_clauses_are_allowed_and_six_are_not() -> None:
     ("orderby", "fragment"),
     [
         ("Nme", "Could not find a property named 'Nme' on type"),
-        ("name", "Could not find a property named 'name'"),
+        ("nome", "Could not find a property named 'nome'"),
         ("UpdatePolicy/Tipe", "Could not find a property named 'Tipe' on type"),
         ("Tags", "must evaluate to a single value of primitive type. Property: 'Tags'"),
         ("UpdatePolicy", "must evaluate to a single value of primitive type."),

@@ -5,6 +5,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.orchestrator.machine_queries import parse_entity_options, parse_list_options
 from tests.orchestrator.odata_strategies import (
     SELECTABLE,
     WIRE_ORDER,
@@ -20,8 +21,6 @@ from uipath_emulator.mock_server.orchestrator.odata import (
     ODataQueryError,
     context_suffix,
     evaluate,
-    parse_entity_options,
-    parse_list_options,
     project,
 )
 

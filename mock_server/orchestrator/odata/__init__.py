@@ -1,4 +1,4 @@
-"""A pure OData v4 query engine for Orchestrator's Machines collection.
+"""A pure OData v4 query engine for Orchestrator's entity sets, driven by each set's model.
 
 `parse_list_options` / `parse_entity_options` validate a request's `$` options once (compiling
 `$filter` into a closure); `evaluate` pages through stored records; `project` applies `$select`.

@@ -1,4 +1,4 @@
-"""Applying `QueryOptions` to a tenant's machines: filter, order, page, project."""
+"""Applying `QueryOptions` to an entity set's records: filter, order, page, project."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,28 +12,28 @@ PAGE_LIMIT = 1000
 
 
 def evaluate(
-    machines: Sequence[Mapping[str, Any]], options: QueryOptions
+    records: Sequence[Mapping[str, Any]], options: QueryOptions
 ) -> tuple[list[Mapping[str, Any]], int]:
     """`(page, count)`: the filtered, ordered, skipped and topped records (the same objects), and
     how many records match the filter in all.
 
-    `machines` must be sorted by `Id` ascending, the default order. Without `$filter` and
+    `records` must be sorted by key ascending, the default order. Without `$filter` and
     `$orderby` only the page is touched.
     """
     predicate = options.filter
-    matched = machines if predicate is None else [m for m in machines if predicate(m)]
+    matched = records if predicate is None else [r for r in records if predicate(r)]
     top = PAGE_LIMIT if options.top is None else min(options.top, PAGE_LIMIT)
     start, stop = options.skip, options.skip + top
     if options.orderby:
-        return order_page(matched, options.orderby, start, stop), len(matched)
+        return order_page(matched, options.orderby, start, stop, options.key), len(matched)
     return list(matched[start:stop]), len(matched)
 
 
-def project(machine: Mapping[str, Any], options: QueryOptions) -> dict[str, Any]:
-    """The machine as written with `$select`: selected members in wire order; all without it."""
-    return _project(machine, options.select)
+def project(record: Mapping[str, Any], options: QueryOptions) -> dict[str, Any]:
+    """The record as written with `$select`: selected members in wire order; all without it."""
+    return _project(record, options.select)
 
 
 def context_suffix(options: QueryOptions) -> str | None:
-    """`(Name,Id)` for `$select=Name, Id`, for `@odata.context` (`$metadata#Machines(Name,Id)`)."""
+    """`(Name,Id)` for `$select=Name, Id`, for `@odata.context` (`$metadata#Set(Name,Id)`)."""
     return None if options.select_text is None else f"({options.select_text})"

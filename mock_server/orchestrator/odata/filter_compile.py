@@ -1,4 +1,4 @@
-"""A `$filter` AST, type-checked against the machine model, compiled once into a closure.
+"""A `$filter` AST, type-checked against an entity set's model, compiled once into a closure.
 
 Semantics are those of ASP.NET OData's LINQ translated to SQL Server by EF Core, which keeps C#
 null semantics:
@@ -13,7 +13,7 @@ null semantics:
   when the whole filter is true.
 - Members of a null complex value (`UpdatePolicy/Type` when `UpdatePolicy` is null) are null; a
   null collection is empty (`any` is false, `all` is true). Inside a lambda, bare property names
-  refer to the machine (`$it`), as in ODL.
+  refer to the record (`$it`), as in ODL.
 """
 
 import operator
@@ -41,16 +41,15 @@ from uipath_emulator.mock_server.orchestrator.odata.model import (
     STRING,
     EdmType,
     Kind,
-    machine_model,
     not_found,
     resolve_member,
+    resolve_name,
 )
 from uipath_emulator.mock_server.orchestrator.odata.values import datetime_key, key_for
 
 OPTION = "$filter"
 Predicate = Callable[[Mapping[str, Any]], bool]
 Getter = Callable[[Any], Any]
-_Scope = dict[str, tuple[int, EdmType]]
 
 _INT32_RANGE = range(-(2**31), 2**31)
 _INT64_RANGE = range(-(2**63), 2**63)
@@ -94,21 +93,45 @@ class _Operand:
     value: Any = None
     path: str | None = None
     field: str | None = None
-    """The top-level property read directly from the machine, when that is all `get` does."""
+    """The top-level property read directly from the record, when that is all `get` does."""
     maybe_null: bool = True
 
 
-def compile_filter(tree: ast._Node) -> Predicate:
-    """A predicate over machine records that is true exactly when the filter keeps the record."""
-    operand = _compile(tree, {})
+@dataclass(frozen=True)
+class _Scope:
+    """What names mean where an expression is compiled: the entity type, and range variables.
+
+    Outside a lambda a record is evaluated directly; inside, the frame is a tuple of the
+    record and each lambda's current item, a variable naming its position in that tuple.
+    """
+
+    root: EdmType
+    variables: dict[str, tuple[int, EdmType]]
+
+    def __bool__(self) -> bool:
+        return bool(self.variables)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.variables
+
+    def __getitem__(self, name: str) -> tuple[int, EdmType]:
+        return self.variables[name]
+
+    def with_variable(self, name: str, edm_type: EdmType) -> "_Scope":
+        return _Scope(self.root, {**self.variables, name: (len(self.variables) + 1, edm_type)})
+
+
+def compile_filter(tree: ast._Node, root: EdmType) -> Predicate:
+    """A predicate over records of type `root` that is true exactly when the filter keeps one."""
+    operand = _compile(tree, _Scope(root, {}))
     if operand.type is not BOOLEAN:
         raise invalid("The $filter expression must evaluate to a single boolean value.", OPTION)
     if operand.constant:
         keep = operand.value is True
-        return lambda _machine: keep
+        return lambda _record: keep
     get = operand.get
     if operand.maybe_null:
-        return lambda machine: get(machine) is True
+        return lambda record: get(record) is True
     return get
 
 
@@ -194,26 +217,25 @@ def _identifier(node: ast.Identifier, scope: _Scope) -> _Operand:
     if name in scope:
         position, edm_type = scope[name]
         return _Operand(edm_type, operator.itemgetter(position), path=name)
-    root = machine_model().root
-    edm_type = root.properties.get(name)
-    if edm_type is None:
-        raise not_found(name, root, OPTION)
+    root = scope.root
+    declared = resolve_name(root, name, OPTION)
+    edm_type = root.properties[declared]
     if scope:
-        return _Operand(edm_type, lambda frame: frame[0].get(name), path=name)
-    return _Operand(edm_type, lambda machine: machine.get(name), path=name, field=name)
+        return _Operand(edm_type, lambda frame: frame[0].get(declared), path=declared)
+    return _Operand(edm_type, lambda record: record.get(declared), path=declared, field=declared)
 
 
 def _member(owner: _Operand, name: str) -> _Operand:
     if owner.type is None or owner.type.kind not in (Kind.COMPLEX, Kind.COLLECTION):
         raise not_found(name, owner.type or EdmType(Kind.OTHER, "null"), OPTION)
-    edm_type = resolve_member(owner.type, name, OPTION)
+    declared, edm_type = resolve_member(owner.type, name, OPTION)
     get = owner.get
 
     def member(frame: Any) -> Any:
         value = get(frame)
-        return None if value is None else value.get(name)
+        return None if value is None else value.get(declared)
 
-    return _Operand(edm_type, member, path=f"{owner.path}/{name}")
+    return _Operand(edm_type, member, path=f"{owner.path}/{declared}")
 
 
 def _type_name(operand: _Operand) -> str:
@@ -310,7 +332,7 @@ def _equality(left: _Operand, right: _Operand, key: Callable[[Any], Any]) -> Get
         target = key(right.value)
         if left.field is not None:
             name = left.field
-            return lambda machine: (v := machine.get(name)) is not None and key(v) == target
+            return lambda record: (v := record.get(name)) is not None and key(v) == target
         return lambda frame: (v := get(frame)) is not None and key(v) == target
     other = right.get
 
@@ -462,10 +484,11 @@ def _accepts(parameter: EdmType, argument: _Operand) -> bool:
 
 
 def _call(node: ast.Call, scope: _Scope) -> _Operand:
-    name = node.func.full_name()
+    written = node.func.full_name()
+    name = written.lower()  # built-in function names are case-insensitive in ODL
     function = FUNCTIONS.get(name)
     if function is None:
-        raise unknown_function(name)
+        raise unknown_function(written)
     arguments = [_compile(argument, scope) for argument in node.args]
     if not any(
         len(parameters) == len(arguments) and all(map(_accepts, parameters, arguments))
@@ -520,7 +543,7 @@ def _lambda(node: ast.CollectionLambda, scope: _Scope) -> _Operand:
     variable = node.lambda_.identifier.full_name()
     if variable in scope:
         raise invalid(f"The range variable '{variable}' has already been declared.", OPTION)
-    inner = {**scope, variable: (len(scope) + 1, owner.type.item)}
+    inner = scope.with_variable(variable, owner.type.item)
     body = _compile(node.lambda_.expression, inner)
     if body.type is not BOOLEAN:
         raise invalid(

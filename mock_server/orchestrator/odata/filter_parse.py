@@ -2,7 +2,8 @@
 
 odata-query's SLY lexer differs from ODL's; its token stream is repaired before parsing:
 
-- it lexes case-insensitively; ODL keywords are case-sensitive (`EQ`, `And` are errors here);
+- it lexes case-insensitively; ODL keywords are case-sensitive (`EQ`, `And` are errors here),
+  while built-in function names are not (`Contains(...)` is `contains(...)`);
 - `null`, `true`, `any`... are matched as prefixes (`nullable` lexes as `null` + `able`), and
   identifiers longer than 128 characters are split: such glued pieces are joined back;
 - numeric literals with a type suffix (`123L`, `1.5M`) are not understood: the suffix is dropped;
@@ -168,8 +169,21 @@ def _tokens(text: str) -> list[Token]:
     toks = _join_words(toks)
     toks = _drop_number_suffixes(toks, text)
     toks = _operators(toks, text)
+    toks = _function_names(toks)
     toks = _one_item_lists(toks)
     return [_sly_token(tok) for tok in toks]
+
+
+def _function_names(toks: list[_Tok]) -> list[_Tok]:
+    """Built-in function names in any case (`Contains(`) as the grammar knows them."""
+    known = _grammar().ODATA_FUNCTIONS
+    for index, tok in enumerate(toks[:-1]):
+        if tok.type != "ODATA_IDENTIFIER" or tok.value.namespace or toks[index + 1].type != "(":
+            continue
+        lowered = tok.text.lower()
+        if lowered != tok.text and lowered in known:
+            toks[index] = _Tok(tok.type, _identifier(lowered), tok.start, lowered)
+    return toks
 
 
 def _identifier(name: str) -> ast.Identifier:

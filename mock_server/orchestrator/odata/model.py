@@ -1,33 +1,27 @@
-"""The EDM view of a machine, built once from `fixtures/schemas/machine.schema.json`.
+"""The EDM view of an entity type, built once per entity set from its `EntityType`.
 
-Primitive JSON Schema types map to the EDM types Orchestrator's `$metadata` declares: strings to
-`Edm.String`, `format: uuid` to `Edm.Guid`, `format: date-time` to `Edm.DateTimeOffset`, integers
-to `Edm.Int32`/`Edm.Int64` by `format`, booleans to `Edm.Boolean`, string enums to enum types.
-Enum type names are not published anywhere we can see; the ones below are our guesses and only
-appear in error messages.
+Member types map to the EDM types Orchestrator's `$metadata` declares: strings to `Edm.String`,
+`format: uuid` to `Edm.Guid`, `format: date-time` to `Edm.DateTimeOffset`, integers to
+`Edm.Int32`/`Edm.Int64` by `format`, booleans to `Edm.Boolean`, string enums to enum types.
+Enum type names are not published anywhere we can see: they come from the set's overlay (or
+are the member's name) and only appear in error messages.
+
+Names are resolved as ASP.NET OData configured with `EnableCaseInsensitive` does: an exact
+match first, then a match ignoring case; two members differing only in case are ambiguous.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
 
+from uipath_emulator.mock_server.orchestrator.entities.types import (
+    NAMESPACE,
+    ComplexType,
+    EntityType,
+    PropertyType,
+)
 from uipath_emulator.mock_server.orchestrator.odata.errors import ODataQueryError, invalid
-from uipath_emulator.mock_server.resources import load_schema
-
-NAMESPACE = "UiPath.Server.Configuration.OData"
-MACHINE_TYPE_NAME = f"{NAMESPACE}.ExtendedMachineDto"
-
-_ENUM_NAMES = {
-    "Type": "MachineType",
-    "Scope": "MachineScope",
-    "UpdatePolicy/Type": "UpdatePolicyType",
-    "MaintenanceWindow/jobStopStrategy": "StopStrategy",
-    "UpdateInfo/updateStatus": "UpdateStatus",
-    "UpdateInfo/reason": "UpdateReason",
-}
 
 
 class Kind(enum.Enum):
@@ -42,7 +36,7 @@ class Kind(enum.Enum):
     COMPLEX = "complex"
     COLLECTION = "collection"
     OTHER = "other"
-    """A literal type no machine property has (`Edm.Date`, `Edm.Duration`...)."""
+    """A literal type no entity member has (`Edm.Date`, `Edm.Duration`...)."""
 
 
 @dataclass(frozen=True)
@@ -72,59 +66,63 @@ DATETIME = EdmType(Kind.DATETIME, "Edm.DateTimeOffset")
 
 
 @dataclass(frozen=True)
-class MachineModel:
-    """The machine entity type: its properties in wire order."""
+class ODataModel:
+    """An entity type as the OData engine sees it: its root type, wire order, key, navigation."""
 
     root: EdmType
     wire_order: tuple[str, ...]
+    key: str
+    expandable: tuple[str, ...]
+    entity_set: str
 
 
-@cache
-def machine_model() -> MachineModel:
-    """The machine's EDM model, read from the JSON Schema on first use."""
-    schema = load_schema("machine")
-    definitions: dict[str, Any] = schema.get("$defs", {})
+def odata_model(entity: EntityType, *, key: str, expandable: tuple[str, ...]) -> ODataModel:
+    """The EDM view of an entity type (built once per set, by the registry)."""
+    complex_types: dict[str, EdmType] = {}
     properties = {
-        name: _edm_type(spec, name, definitions)
-        for name, spec in schema["properties"].items()
-        if not name.startswith("@")
+        name: _edm_type(prop, entity.complex_types, complex_types)
+        for name, prop in entity.properties.items()
     }
-    root = EdmType(Kind.COMPLEX, MACHINE_TYPE_NAME, properties=properties)
-    return MachineModel(root=root, wire_order=tuple(properties))
+    root = EdmType(Kind.COMPLEX, entity.qualified_name, properties=properties)
+    return ODataModel(
+        root=root,
+        wire_order=entity.wire_order,
+        key=key,
+        expandable=expandable,
+        entity_set=entity.entity_set,
+    )
 
 
-def _edm_type(spec: dict[str, Any], path: str, definitions: dict[str, Any]) -> EdmType:
-    for alternative in spec.get("anyOf", ()):
-        if alternative.get("type") != "null":
-            return _edm_type(alternative, path, definitions)
-    if "$ref" in spec:
-        name = spec["$ref"].rsplit("/", 1)[-1]
-        definition = definitions[name]
-        properties = {
-            member: _edm_type(member_spec, f"{path}/{member}", definitions)
-            for member, member_spec in definition.get("properties", {}).items()
-        }
-        return EdmType(Kind.COMPLEX, f"{NAMESPACE}.{name}", properties=properties)
-    declared = spec.get("type")
-    types = set(declared) if isinstance(declared, list) else {declared}
-    if "array" in types:
-        item = _edm_type(spec["items"], path, definitions)
+def _edm_type(
+    prop: PropertyType, declared: dict[str, ComplexType], built: dict[str, EdmType]
+) -> EdmType:
+    if prop.kind == "complex" and prop.complex_name is not None:
+        name = prop.complex_name
+        if name not in built:
+            built[name] = EdmType(Kind.COMPLEX, f"{NAMESPACE}.{name}", properties={})
+            members = declared[name].properties
+            built[name].properties.update(
+                {member: _edm_type(spec, declared, built) for member, spec in members.items()}
+            )
+        return built[name]
+    if prop.kind == "collection" and prop.item is not None:
+        item = _edm_type(prop.item, declared, built)
         return EdmType(Kind.COLLECTION, f"Collection({item.name})", item=item)
-    if "enum" in spec:
-        members = tuple(value for value in spec["enum"] if value is not None)
-        name = _ENUM_NAMES.get(path, path.rsplit("/", 1)[-1])
-        return EdmType(Kind.ENUM, f"{NAMESPACE}.{name}", members=members)
-    if "boolean" in types:
+    if prop.kind == "enum":
+        return EdmType(Kind.ENUM, f"{NAMESPACE}.{prop.enum_name}", members=prop.members)
+    if prop.kind == "boolean":
         return BOOLEAN
-    if "integer" in types:
-        return INT32 if spec.get("format") == "int32" else INT64
-    if spec.get("format") == "uuid":
+    if prop.kind == "integer":
+        return INT32 if prop.format == "int32" else INT64
+    if prop.kind == "number":
+        return DOUBLE if prop.format in ("double", "float") else DECIMAL
+    if prop.format == "uuid":
         return GUID
-    if spec.get("format") == "date-time":
+    if prop.format == "date-time":
         return DATETIME
-    if "string" in types:
+    if prop.kind == "string":
         return STRING
-    raise ValueError(f"machine schema property {path!r} has a type the OData model lacks")
+    return EdmType(Kind.OTHER, "Edm.Untyped")
 
 
 def not_found(name: str, owner: EdmType, option: str) -> ODataQueryError:
@@ -132,23 +130,44 @@ def not_found(name: str, owner: EdmType, option: str) -> ODataQueryError:
     return invalid(f"Could not find a property named '{name}' on type '{owner.name}'.", option)
 
 
-def resolve_member(owner: EdmType, name: str, option: str) -> EdmType:
-    """The type of property `name` of the single complex value `owner`, or an error."""
+def resolve_name(owner: EdmType, name: str, option: str) -> str:
+    """The declared spelling of member `name` of `owner`: exact first, then ignoring case.
+
+    ASP.NET OData resolves names case-insensitively (`EnableCaseInsensitive`), preferring an
+    exact match; two members that differ only in case make the name ambiguous: 400.
+    """
+    if name in owner.properties:
+        return name
+    folded = name.casefold()
+    matches = [member for member in owner.properties if member.casefold() == folded]
+    if not matches:
+        raise not_found(name, owner, option)
+    if len(matches) > 1:
+        raise invalid(
+            f"More than one property named '{name}' (ignoring case) exists on type "
+            f"'{owner.name}': {', '.join(matches)}.",
+            option,
+        )
+    return matches[0]
+
+
+def resolve_member(owner: EdmType, name: str, option: str) -> tuple[str, EdmType]:
+    """The declared name and type of member `name` of the single complex value `owner`."""
     if owner.kind is Kind.COLLECTION:
         raise invalid(
             f"The parent value for a property access of a property '{name}' is not a single "
             "value. Property access can only be applied to a single value.",
             option,
         )
-    member = owner.properties.get(name)
-    if member is None:
-        raise not_found(name, owner, option)
-    return member
+    declared = resolve_name(owner, name, option)
+    return declared, owner.properties[declared]
 
 
-def resolve_path(segments: list[str], option: str) -> EdmType:
-    """The type at a `/`-separated property path from the machine, e.g. `UpdatePolicy/Type`."""
-    current = machine_model().root
+def resolve_path(root: EdmType, segments: list[str], option: str) -> tuple[list[str], EdmType]:
+    """The declared names and the type at a `/`-separated path, e.g. `UpdatePolicy/Type`."""
+    names: list[str] = []
+    current = root
     for segment in segments:
-        current = resolve_member(current, segment, option)
-    return current
+        declared, current = resolve_member(current, segment, option)
+        names.append(declared)
+    return names, current

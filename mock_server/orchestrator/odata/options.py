@@ -1,9 +1,8 @@
 """The OData system query options of a request, parsed and validated into `QueryOptions`.
 
-Option names are matched case-sensitively (our recorded choice: whether the cloud ignores case is
-unconfirmed, and strict means code that works on the emulator also works on the cloud). Names are
-trimmed of whitespace as ASP.NET OData does; parameters not starting with `$` are custom
-parameters and ignored.
+Option names are matched ignoring case (`$Filter`, `$TOP`), as ASP.NET OData does with
+`EnableCaseInsensitive`, and trimmed of whitespace; a name given twice in any spellings is
+refused. Parameters not starting with `$` are custom parameters and ignored.
 """
 
 import re
@@ -14,6 +13,7 @@ from typing import Any
 from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
 from uipath_emulator.mock_server.orchestrator.odata.filter_compile import compile_filter
 from uipath_emulator.mock_server.orchestrator.odata.filter_parse import parse_filter
+from uipath_emulator.mock_server.orchestrator.odata.model import ODataModel
 from uipath_emulator.mock_server.orchestrator.odata.ordering import OrderClause, parse_orderby
 from uipath_emulator.mock_server.orchestrator.odata.selection import parse_expand, parse_select
 from uipath_emulator.mock_server.world.dotnet import is_blank
@@ -32,6 +32,7 @@ ENTITY_OPTIONS = ("$select", "$expand")
 class QueryOptions:
     """A request's validated query options. `count` is None when `$count` was not given."""
 
+    key: str = "Id"
     filter: Callable[[Mapping[str, Any]], bool] | None = None
     select: tuple[str, ...] | None = None
     select_text: str | None = None
@@ -42,28 +43,30 @@ class QueryOptions:
     expand: tuple[str, ...] = ()
 
 
-def parse_list_options(pairs: Sequence[tuple[str, str]]) -> QueryOptions:
-    """Options of `GET /odata/Machines` from the decoded query parameters, in request order."""
+def parse_list_options(pairs: Sequence[tuple[str, str]], model: ODataModel) -> QueryOptions:
+    """Options of a collection `GET` from the decoded query parameters, in request order."""
     given = _system_options(pairs, LIST_OPTIONS, _not_supported)
-    select, select_text = _select(given)
+    select, select_text = _select(given, model)
+    root = model.root
     return QueryOptions(
-        filter=compile_filter(parse_filter(given["$filter"])) if "$filter" in given else None,
+        key=model.key,
+        filter=compile_filter(parse_filter(given["$filter"]), root) if "$filter" in given else None,
         select=select,
         select_text=select_text,
-        orderby=parse_orderby(given["$orderby"]) if "$orderby" in given else (),
+        orderby=parse_orderby(given["$orderby"], root) if "$orderby" in given else (),
         top=_top(given["$top"]) if "$top" in given else None,
         skip=_skip(given["$skip"]) if "$skip" in given else 0,
         count=_count(given["$count"]) if "$count" in given else None,
-        expand=parse_expand(given["$expand"]) if "$expand" in given else (),
+        expand=parse_expand(given["$expand"], model) if "$expand" in given else (),
     )
 
 
-def parse_entity_options(pairs: Sequence[tuple[str, str]]) -> QueryOptions:
-    """Options of `GET /odata/Machines({key})`: only `$select` and `$expand` apply to an entity."""
+def parse_entity_options(pairs: Sequence[tuple[str, str]], model: ODataModel) -> QueryOptions:
+    """Options of an entity `GET` (`Set(key)`): only `$select` and `$expand` apply to it."""
     given = _system_options(pairs, ENTITY_OPTIONS, _not_on_entity)
-    select, select_text = _select(given)
-    expand = parse_expand(given["$expand"]) if "$expand" in given else ()
-    return QueryOptions(select=select, select_text=select_text, expand=expand)
+    select, select_text = _select(given, model)
+    expand = parse_expand(given["$expand"], model) if "$expand" in given else ()
+    return QueryOptions(key=model.key, select=select, select_text=select_text, expand=expand)
 
 
 def _system_options(
@@ -73,11 +76,12 @@ def _system_options(
 ) -> dict[str, str]:
     given: dict[str, str] = {}
     for raw_name, value in pairs:
-        name = raw_name.strip()
-        if not name.startswith("$"):
+        written = raw_name.strip()
+        if not written.startswith("$"):
             continue
+        name = written.lower()
         if name not in allowed:
-            raise refuse(name)
+            raise refuse(written)
         if name in given:
             raise invalid(
                 f"Query option '{name}' was specified more than once, but it must be specified "
@@ -91,15 +95,11 @@ def _system_options(
 
 
 def _not_supported(name: str) -> Exception:
-    hint = ""
-    spelled = {option.lower(): option for option in LIST_OPTIONS}.get(name.lower())
-    if spelled is not None:
-        hint = f" Query option names are case-sensitive: did you mean '{spelled}'?"
-    return invalid(f"The query parameter '{name}' is not supported.{hint}", name)
+    return invalid(f"The query parameter '{name}' is not supported.", name)
 
 
 def _not_on_entity(name: str) -> Exception:
-    if name in LIST_OPTIONS:
+    if name.lower() in LIST_OPTIONS:
         return invalid(
             "The requested resource is not a collection. Query options $filter, $orderby, "
             f"$count, $skip, and $top can be applied only on collections. Found '{name}'.",
@@ -108,10 +108,10 @@ def _not_on_entity(name: str) -> Exception:
     return _not_supported(name)
 
 
-def _select(given: dict[str, str]) -> tuple[tuple[str, ...] | None, str | None]:
+def _select(given: dict[str, str], model: ODataModel) -> tuple[tuple[str, ...] | None, str | None]:
     if "$select" not in given:
         return None, None
-    return parse_select(given["$select"])
+    return parse_select(given["$select"], model)
 
 
 def _integer(value: str, option: str) -> int:

@@ -1,8 +1,8 @@
-"""`$orderby`: parsing, validation and sorting of machine records.
+"""`$orderby`: parsing, validation and sorting of records.
 
 Values order as SQL Server orders them (`values.py`): strings case-insensitively, enums by
 declaration order. Nulls come first ascending and last descending (SQL Server). Ties are broken by
-`Id` ascending, the key ASP.NET OData appends for a stable order.
+the entity key ascending, which ASP.NET OData appends for a stable order.
 """
 
 import heapq
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
-from uipath_emulator.mock_server.orchestrator.odata.model import resolve_path
+from uipath_emulator.mock_server.orchestrator.odata.model import EdmType, resolve_path
 from uipath_emulator.mock_server.orchestrator.odata.values import key_for
 
 OPTION = "$orderby"
@@ -33,12 +33,12 @@ class OrderClause:
     """Sort key of a record: `(0,)` for null, `(1, value key)` otherwise; nulls sort first."""
 
 
-def parse_orderby(text: str) -> tuple[OrderClause, ...]:
-    """The clauses of a non-blank `$orderby` value, or `ODataQueryError`."""
+def parse_orderby(text: str, root: EdmType) -> tuple[OrderClause, ...]:
+    """The clauses of a non-blank `$orderby` value over records of type `root`."""
     clauses: list[OrderClause] = []
     position = 0
     for item in text.split(","):
-        clauses.append(_clause(item, position, text))
+        clauses.append(_clause(item, position, text, root))
         position += len(item) + 1
     if len(clauses) > MAX_CLAUSES:
         raise invalid(
@@ -58,7 +58,7 @@ def parse_orderby(text: str) -> tuple[OrderClause, ...]:
     return tuple(clauses)
 
 
-def _clause(item: str, offset: int, text: str) -> OrderClause:
+def _clause(item: str, offset: int, text: str, root: EdmType) -> OrderClause:
     words = [(offset + match.start(), match.group()) for match in _WORD.finditer(item)]
     if not words:
         position = offset + len(item) - len(item.lstrip())
@@ -80,7 +80,8 @@ def _clause(item: str, offset: int, text: str) -> OrderClause:
             "property paths such as 'Name' or 'UpdatePolicy/Type' are.",
             OPTION,
         )
-    edm_type = resolve_path(segments, OPTION)
+    segments, edm_type = resolve_path(root, segments, OPTION)
+    path_text = "/".join(segments)
     if not edm_type.is_primitive:
         raise invalid(
             "The $orderby expression must evaluate to a single value of primitive type. "
@@ -115,14 +116,10 @@ def _record_key(path: tuple[str, ...], value_key: Callable[[Any], Any]) -> Calla
     return nested
 
 
-def _record_id(record: Record) -> Any:
-    return record["Id"]
-
-
 def order_page(
-    records: Sequence[Record], clauses: Sequence[OrderClause], start: int, stop: int
+    records: Sequence[Record], clauses: Sequence[OrderClause], start: int, stop: int, key: str
 ) -> list[Record]:
-    """`sorted(records)[start:stop]` by the clauses then `Id`, in O(n log stop) when possible."""
+    """`sorted(records)[start:stop]` by the clauses then `key`, in O(n log stop) when possible."""
     if stop <= start or not records:
         return []
     directions = {clause.descending for clause in clauses}
@@ -132,17 +129,17 @@ def order_page(
             only = clauses[0].key
 
             def composite(record: Record) -> tuple[Any, ...]:
-                return (only(record), sign * record["Id"])
+                return (only(record), sign * record[key])
 
         else:
             keys = [clause.key for clause in clauses]
 
             def composite(record: Record) -> tuple[Any, ...]:
-                return (*[key(record) for key in keys], sign * record["Id"])
+                return (*[k(record) for k in keys], sign * record[key])
 
         pick = heapq.nlargest if sign < 0 else heapq.nsmallest
         return pick(stop, records, key=composite)[start:stop]
-    ordered = sorted(records, key=_record_id)
+    ordered = sorted(records, key=lambda record: record[key])
     for clause in reversed(clauses):
         ordered.sort(key=clause.key, reverse=clause.descending)
     return ordered[start:stop]

@@ -1,12 +1,10 @@
-"""`$select` and `$expand`: which members a machine is written with."""
+"""`$select` and `$expand`: which members a record is written with."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from uipath_emulator.mock_server.orchestrator.odata.errors import invalid
-from uipath_emulator.mock_server.orchestrator.odata.model import machine_model, not_found
-
-EXPANDABLE = ("RobotUsers", "UpdatePolicy", "MaintenanceWindow", "Tags")
+from uipath_emulator.mock_server.orchestrator.odata.model import ODataModel, resolve_name
 
 
 def _items(text: str, option: str) -> list[str]:
@@ -19,14 +17,13 @@ def _items(text: str, option: str) -> list[str]:
     return items
 
 
-def parse_select(text: str) -> tuple[tuple[str, ...] | None, str]:
-    """`(fields in wire order, or None for all; the clause as written)` of a non-blank `$select`."""
+def parse_select(text: str, model: ODataModel) -> tuple[tuple[str, ...] | None, str]:
+    """`(members in wire order, or None for all; the clause with declared names)` of `$select`."""
     items = _items(text, "$select")
-    model = machine_model()
+    declared: list[str] = []
     for item in items:
         if item == "*":
-            continue
-        if item in model.root.properties:
+            declared.append(item)
             continue
         if "/" in item or "(" in item:
             raise invalid(
@@ -34,39 +31,39 @@ def parse_select(text: str) -> tuple[tuple[str, ...] | None, str]:
                 "property names and '*' are.",
                 "$select",
             )
-        raise not_found(item, model.root, "$select")
-    written = ",".join(items)
-    if "*" in items:
+        declared.append(resolve_name(model.root, item, "$select"))
+    written = ",".join(declared)
+    if "*" in declared:
         return None, written
-    chosen = set(items)
+    chosen = set(declared)
     return tuple(name for name in model.wire_order if name in chosen), written
 
 
-def parse_expand(text: str) -> tuple[str, ...]:
+def parse_expand(text: str, model: ODataModel) -> tuple[str, ...]:
     """The members named by a non-blank `$expand`; each must be one Orchestrator expands."""
     items = _items(text, "$expand")
-    model = machine_model()
+    expandable = ", ".join(model.expandable)
+    found: list[str] = []
     for item in items:
-        if item in EXPANDABLE:
-            continue
-        if item in model.root.properties:
-            raise invalid(
-                f"The property '{item}' cannot be used in the $expand query option. Expandable: "
-                f"{', '.join(EXPANDABLE)}.",
-                "$expand",
-            )
         if "/" in item or "(" in item or item == "*":
             raise invalid(
                 f"The $expand item '{item}' is not supported by the emulator: only "
-                f"{', '.join(EXPANDABLE)} are.",
+                f"{expandable} are.",
                 "$expand",
             )
-        raise not_found(item, model.root, "$expand")
-    return tuple(dict.fromkeys(items))
+        declared = resolve_name(model.root, item, "$expand")
+        if declared not in model.expandable:
+            raise invalid(
+                f"The property '{declared}' cannot be used in the $expand query option. "
+                f"Expandable: {expandable}.",
+                "$expand",
+            )
+        found.append(declared)
+    return tuple(dict.fromkeys(found))
 
 
-def project(machine: Mapping[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
-    """The machine's members in `fields` (all when None), in wire order; always a new dict."""
+def project(record: Mapping[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """The record's members in `fields` (all when None), in wire order; always a new dict."""
     if fields is None:
-        return dict(machine)
-    return {name: machine[name] for name in fields if name in machine}
+        return dict(record)
+    return {name: record[name] for name in fields if name in record}

@@ -1,0 +1,1 @@
+"""Entity sets as declarations: types from the spec subset and overlays, behaviour in hooks."""

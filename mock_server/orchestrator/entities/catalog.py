@@ -1,0 +1,12 @@
+"""The entity sets the emulator serves, in the order they are shown and documented."""
+
+from functools import cache
+
+from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
+from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry of every emulated entity set (built once per process)."""
+    return Registry([MACHINES])

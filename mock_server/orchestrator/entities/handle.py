@@ -1,0 +1,76 @@
+"""The harness's handle on one entity set of one tenant: add, read, change, remove records.
+
+What the API would do, with its validation, but without a token: `Emulator.entities(...)`
+returns one, and `/_emulator/entities/{org}/{tenant}/{set}` serves the same over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from uipath_emulator.mock_server.orchestrator.entities import crud
+from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet, Record
+from uipath_emulator.mock_server.orchestrator.errors import (
+    ApiError,
+    organization_not_found,
+    tenant_not_found,
+)
+from uipath_emulator.mock_server.world.store import TenantStores
+
+if TYPE_CHECKING:
+    from uipath_emulator.mock_server.emulator import Emulator
+
+
+class EntityHandle:
+    """One entity set of one tenant of an emulator; raises `ApiError` as the API would answer."""
+
+    def __init__(self, emulator: Emulator, organization: str, tenant: str, entity_set: str) -> None:
+        found = emulator.registry.get(entity_set)
+        if found is None:
+            known = ", ".join(declared.name for declared in emulator.registry)
+            raise ApiError(404, f"No entity set named '{entity_set}' is emulated (sets: {known}).")
+        self.entity_set: EntitySet = found
+        self._emulator = emulator
+        self._organization = organization
+        self._tenant = tenant
+
+    @property
+    def stores(self) -> TenantStores:
+        """The tenant's stores (looked up on each use: a reset replaces them)."""
+        organization = self._emulator.world.find_organization(self._organization)
+        if organization is None:
+            raise organization_not_found(self._organization)
+        tenant = organization.find_tenant(self._tenant)
+        if tenant is None:
+            raise tenant_not_found(self._organization, self._tenant)
+        return tenant.entities
+
+    def list(self, skip: int = 0, top: int | None = None) -> Sequence[Record]:
+        """The records by key, `top` of them from `skip` (all without `top`)."""
+        records = self.stores[self.entity_set.name].snapshot()
+        stop = None if top is None else skip + top
+        return records[skip:stop]
+
+    def count(self) -> int:
+        """How many records the set holds in this tenant."""
+        return len(self.stores[self.entity_set.name])
+
+    def get(self, key: Any) -> Record:
+        """The record with this key (404 `ApiError` otherwise)."""
+        return crud.get(self.stores, self.entity_set, key)
+
+    def add(self, fields: Mapping[str, Any]) -> Record:
+        """Create a record from API-style fields (validated, next id); returns it."""
+        return crud.create(self.stores, self.entity_set, fields)
+
+    def update(self, key: Any, fields: Mapping[str, Any]) -> Record:
+        """Change the given members of a record (as PATCH does); returns the new record."""
+        return crud.patch(self.stores, self.entity_set, key, fields)
+
+    def remove(self, key: Any) -> None:
+        """Delete the record with this key (404 `ApiError` otherwise)."""
+        crud.delete(self.stores, self.entity_set, [key])
+
+    def __repr__(self) -> str:
+        return f"<EntityHandle {self._organization}/{self._tenant}/{self.entity_set.name}>"

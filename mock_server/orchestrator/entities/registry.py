@@ -1,0 +1,253 @@
+"""The entity-set registry: each set declared once, everything else derived from the declaration.
+
+A declaration (`EntitySet`) names the set, its spec type (through its overlay file), the label
+its messages use, whether it lives in folders, the operations it serves (with the spec's
+path for each, from which the OAuth scopes are read), its unique constraints, and the hooks
+for what is particular to it: how a new record is completed, what a create answer adds, and
+its actions and functions. The OData engine, the store, the representation, write validation,
+the router and the OpenAPI document take an `EntitySet` and never name one.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from uipath_emulator.mock_server.orchestrator.entities.types import (
+    EntityType,
+    build_entity_type,
+    json_schema,
+    overlay,
+)
+from uipath_emulator.mock_server.orchestrator.spec.subset import operation_scopes
+from uipath_emulator.mock_server.world.collation import string_key
+
+if TYPE_CHECKING:
+    from uipath_emulator.mock_server.orchestrator.entities.actions import ActionHandler
+    from uipath_emulator.mock_server.orchestrator.entities.validation import Check
+    from uipath_emulator.mock_server.orchestrator.odata.model import ODataModel
+
+Record = dict[str, Any]
+
+
+class Operation(enum.Enum):
+    """The CRUD operations of an entity set: HTTP method, and whether they address one entity."""
+
+    LIST = ("GET", False)
+    GET = ("GET", True)
+    CREATE = ("POST", False)
+    REPLACE = ("PUT", True)
+    UPDATE = ("PATCH", True)
+    DELETE = ("DELETE", True)
+
+    @property
+    def method(self) -> str:
+        """The HTTP method."""
+        return self.value[0]
+
+    @property
+    def on_entity(self) -> bool:
+        """Whether the operation addresses one entity (`Set(key)`) rather than the collection."""
+        return bool(self.value[1])
+
+
+@dataclass(frozen=True)
+class Unique:
+    """Members whose values no two records of the set share (compared as SQL Server does)."""
+
+    members: tuple[str, ...]
+    message: str
+    """The 409 message, formatted with the record's members, e.g. `'{Name}' is taken`."""
+    error_code: int = 1001
+
+    def key(self, record: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The record's value of the constraint; None when a member is null (never a clash)."""
+        values = []
+        for member in self.members:
+            value = record.get(member)
+            if value is None:
+                return None
+            values.append(string_key(value) if isinstance(value, str) else value)
+        return tuple(values)
+
+
+@dataclass(frozen=True)
+class Action:
+    """An OData action or function of a set: `Set/Name` (collection) or `Set(key)/Name` (entity).
+
+    `spec_path` is the spec's path of the operation (for its scopes and its OpenAPI object).
+    """
+
+    name: str
+    method: str
+    spec_path: str
+    handler: ActionHandler
+    on_entity: bool = False
+    writes: bool = True
+    parameters: str | None = None
+    """For a function with parameters in the path, e.g. `(identifier=<identifier>)`."""
+    success_status: int = 200
+    request_schema: dict[str, Any] | None = None
+    """The body it takes, as an OpenAPI 3.0 schema (for the document)."""
+    response_schema: dict[str, Any] | None = None
+    """The body it answers with, as an OpenAPI 3.0 schema (for the document)."""
+
+
+def _server_key(record: Record) -> None:
+    if record.get("Key") is None:
+        record["Key"] = str(uuid.uuid4())
+
+
+@dataclass(frozen=True, eq=False)
+class EntitySet:
+    """One entity set of Orchestrator, declared once."""
+
+    name: str
+    label: str
+    """What the set's records are called in messages, e.g. `Asset`."""
+    folder_scoped: bool
+    operations: Mapping[Operation, str]
+    """Each served CRUD operation, with the spec path it is documented under."""
+    key: str = "Id"
+    unique: tuple[Unique, ...] = ()
+    expandable: tuple[str, ...] = ()
+    actions: tuple[Action, ...] = ()
+    type_annotation: bool = True
+    """Whether each item carries `@odata.type` (Orchestrator writes it for derived types)."""
+    complete: Callable[[Record], None] = _server_key
+    """Fills server-set members of a new record (after `Id` is assigned)."""
+    present_created: Callable[[Record], Record] | None = None
+    """What a create answer shows of the stored record (e.g. a one-time secret)."""
+    extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Scopes accepted beside the spec's, by spec path (e.g. `OR.Buckets` for buckets).
+
+    For an operation the spec does not have (a set declared in a test), the only scopes."""
+    overlay_facts: Mapping[str, Any] | None = None
+    """The overlay; by default `fixtures/spec/overlays/<name>.json`."""
+    spec_schemas: Mapping[str, dict[str, Any]] | None = None
+    """Schemas of a type the spec lacks, by name; by default the spec subset's."""
+
+    @cached_property
+    def facts(self) -> Mapping[str, Any]:
+        """The overlay's facts (type names, wire order, defaults, messages, ...)."""
+        return self.overlay_facts if self.overlay_facts is not None else overlay(self.name)
+
+    @cached_property
+    def type(self) -> EntityType:
+        """The set's entity type (spec schema plus overlay)."""
+        schemas = self.spec_schemas
+        if schemas is None:
+            return build_entity_type(self.name, self.facts)
+        return build_entity_type(self.name, self.facts, lambda name: schemas[name])
+
+    @cached_property
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of a stored record."""
+        return json_schema(self.type)
+
+    @cached_property
+    def messages(self) -> Mapping[str, str]:
+        """Message templates of the overlay (`not_found`, ...)."""
+        found: Mapping[str, str] = self.facts.get("messages", {})
+        return found
+
+    @cached_property
+    def example(self) -> dict[str, Any] | None:
+        """A request body the OpenAPI document shows (from the overlay), if any."""
+        found: dict[str, Any] | None = self.facts.get("example")
+        return found
+
+    @cached_property
+    def odata(self) -> ODataModel:
+        """The EDM model the OData engine evaluates queries against."""
+        from uipath_emulator.mock_server.orchestrator.odata.model import odata_model
+
+        return odata_model(self.type, key=self.key, expandable=self.expandable)
+
+    def scopes(self, spec_path: str, method: str) -> frozenset[str]:
+        """The scopes that allow `METHOD spec_path` (any one of them)."""
+        extra = self.extra_scopes.get(spec_path, frozenset())
+        if self.spec_schemas is not None and extra:
+            return extra
+        return operation_scopes(spec_path, method) | extra
+
+    def not_found_message(self, key: Any) -> str:
+        """404 text for a key the set does not hold."""
+        template = self.messages.get("not_found", "{label} does not exist.")
+        return template.format(label=self.label, key=key)
+
+    @cached_property
+    def check(self) -> Check:
+        """The compiled validation of a stored record (`validation.compile_record_check`)."""
+        from uipath_emulator.mock_server.orchestrator.entities.validation import (
+            compile_record_check,
+        )
+
+        return compile_record_check(self.type)
+
+    def problem(self, record: Any) -> tuple[tuple[str | int, ...], str] | None:
+        """Where a stored record breaks the set's type, and how; None when it is valid."""
+        from uipath_emulator.mock_server.orchestrator.entities.validation import describe
+
+        found = self.check(record, ())
+        if found is None:
+            return None
+        return found.path, describe(found, "")
+
+    def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
+        """A full record in wire order: `fields` over the defaults, with this key.
+
+        Values are copied unless `copied=False` (for fields nothing else holds); members the
+        overlay leaves out when null are left out; the `complete` hook fills what the
+        service sets.
+        """
+        entity_type = self.type
+        defaults = entity_type.defaults
+        omitted = entity_type.omit_when_null
+        record: Record = {}
+        for name in entity_type.wire_order:
+            value = fields.get(name, defaults.get(name))
+            if value is None and name in omitted:
+                continue
+            if isinstance(value, list | dict) and (copied or name not in fields):
+                value = copy.deepcopy(value)
+            record[name] = value
+        record[self.key] = key
+        self.complete(record)
+        return record
+
+
+class Registry:
+    """Every declared entity set, by name (names as Orchestrator spells them, matched exactly)."""
+
+    def __init__(self, entity_sets: Iterable[EntitySet] = ()) -> None:
+        self._sets: dict[str, EntitySet] = {}
+        for entity_set in entity_sets:
+            self.add(entity_set)
+
+    def add(self, entity_set: EntitySet) -> None:
+        """Register a set; a second set of the same name is an error."""
+        if entity_set.name in self._sets:
+            raise ValueError(f"entity set {entity_set.name!r} is declared twice")
+        self._sets[entity_set.name] = entity_set
+
+    def get(self, name: str) -> EntitySet | None:
+        """The set named `name`, if declared."""
+        return self._sets.get(name)
+
+    def __getitem__(self, name: str) -> EntitySet:
+        return self._sets[name]
+
+    def __iter__(self) -> Any:
+        return iter(self._sets.values())
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sets
