@@ -20,13 +20,18 @@ from uipath_emulator.mock_server.transports.inprocess import call_wsgi
 from uipath_emulator.mock_server.world.files import read_world_document
 
 
-def queries(machines: int) -> dict[str, str]:
-    """The four queries of issue 6, for a world of `machines`."""
+def queries(machines: int, call: int = 0) -> dict[str, str]:
+    """The four queries of issue 6, for a world of `machines`.
+
+    Each call's text differs (another name, another `$skip`), so every call is evaluated: a
+    repeated query would be answered from the listing cache.
+    """
+    name = (machines // 2 + call) % machines + 1
     return {
-        "$top=100": "$top=100",
-        "$filter=Name eq": f"$filter=Name eq 'machine-{machines // 2:06d}'",
-        "$orderby=Name desc&$top=10": "$orderby=Name desc&$top=10",
-        "$count=true&$top=1": "$count=true&$top=1",
+        "$top=100": f"$top=100&$skip={call}",
+        "$filter=Name eq": f"$filter=Name eq 'machine-{name:06d}'",
+        "$orderby=Name desc&$top=10": f"$orderby=Name desc&$top=10&$skip={call}",
+        "$count=true&$top=1": f"$count=true&$top=1&$skip={call}",
     }
 
 
@@ -83,10 +88,11 @@ def main() -> None:
     assert status == 200, body
     headers = {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
     results = {}
-    for name, query in queries(args.machines).items():
+    for name in queries(args.machines):
         times: list[float] = []
         deadline = time.monotonic() + args.seconds
         for number in range(args.calls + 2):
+            query = queries(args.machines, number)[name]
             status, body, elapsed = _call(
                 emulator, "GET", MACHINES_PATH, query_string=query, headers=headers
             )

@@ -93,7 +93,7 @@ def run(settings: Settings) -> list[Row]:
             ours_ms,
             static_ms,
             "requests + static responses stub",
-            Target("<=", 1.5),
+            Target("<=", 1.3),
             note,
         ),
         Row(

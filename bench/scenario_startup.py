@@ -101,7 +101,7 @@ def run(settings: Settings, workdir: Path) -> list[Row]:
             numbers["total_ms"],
             None,
             "",
-            Target("<=", 20, "ours"),
+            Target("<=", 4, "ours"),
             f"median of {numbers['runs']}, max {numbers['total_max_ms']:.1f} ms",
         ),
         Row(SCENARIO, "  of which Emulator()", "ms", numbers["create_ms"]),

@@ -21,6 +21,7 @@ class Settings:
     scale_calls: int
     scale_seconds_per_query: float
     rich_world_load: bool
+    persistence_writes: int
     prism_install_timeout: float
 
 
@@ -39,6 +40,7 @@ QUICK = Settings(
     scale_calls=15,
     scale_seconds_per_query=1.5,
     rich_world_load=False,
+    persistence_writes=50,
     prism_install_timeout=60.0,
 )
 
@@ -57,5 +59,6 @@ FULL = Settings(
     scale_calls=60,
     scale_seconds_per_query=5.0,
     rich_world_load=True,
+    persistence_writes=300,
     prism_install_timeout=180.0,
 )

@@ -33,9 +33,8 @@ from uipath_emulator.mock_server.world.files import read_world_document
 from uipath_emulator.mock_server.world.store import Commit
 
 if TYPE_CHECKING:
-    from flask import Flask
-
     from uipath_emulator.mock_server.transports.inprocess import Interceptor
+    from uipath_emulator.mock_server.web.app import EmulatorApp
 
 _log = logging.getLogger("uipath_emulator")
 
@@ -134,8 +133,8 @@ class Emulator:
             ) from None
 
     @cached_property
-    def app(self) -> Flask:
-        """The Flask app serving this emulator (built on first use)."""
+    def app(self) -> EmulatorApp:
+        """The WSGI app serving this emulator (the process's Flask app, built on first use)."""
         from uipath_emulator.mock_server.web.app import create_app
 
         return create_app(self)

@@ -15,7 +15,7 @@ import requests
 import responses
 from requests.adapters import HTTPAdapter
 
-from uipath_emulator.mock_server.transports.inprocess_httpx import httpx_router
+from uipath_emulator.mock_server.transports.inprocess_httpx import HttpxInterceptor
 from uipath_emulator.mock_server.web.middleware import DROP_CONNECTION, IN_PROCESS
 from uipath_emulator.mock_server.web.serving import SERVER_HEADER
 
@@ -153,7 +153,7 @@ class _EmulatorRoute(responses.CallbackResponse):
 class Interceptor(ContextDecorator):
     """Routes `requests` calls under the given base URLs into an emulator, through `responses`.
 
-    `httpx` calls (UiPath's own SDK uses httpx) are routed the same way, through `respx`:
+    `httpx` calls (UiPath's own SDK uses httpx) are routed the same way (`HttpxInterceptor`):
     nothing under those base URLs ever reaches the network. Requests to any other URL pass
     through untouched: to the real network, or to a `responses` (or `respx`) mock that was
     already active when this one started (so a test's own stubs for other hosts keep working).
@@ -165,7 +165,7 @@ class Interceptor(ContextDecorator):
         self.emulator = emulator
         self.base_urls = tuple(url.rstrip("/") for url in base_urls)
         self._mock: responses.RequestsMock | None = None
-        self._httpx: Any = None
+        self._httpx: HttpxInterceptor | None = None
 
     def _answer(self, request: "PreparedRequest") -> tuple[int, list[tuple[str, str]], bytes]:
         environ = wsgi_environ(
@@ -193,7 +193,7 @@ class Interceptor(ContextDecorator):
         mock.add_passthru(re.compile(".*"))
         mock.start()
         self._mock = mock
-        self._httpx = httpx_router(self.emulator.app, self.base_urls)
+        self._httpx = HttpxInterceptor(self.emulator.app, self.base_urls)
         self._httpx.start()
 
     def stop(self) -> None:

@@ -1,4 +1,7 @@
-"""The Flask app of one `Emulator`: each service's blueprint, and how errors are answered.
+"""The Flask app: each service's blueprint, and how errors are answered.
+
+One Flask app per registry serves every emulator of the process (`shared_app`); an emulator's
+own WSGI callable (`EmulatorApp`) names it in each request's environ (see `context`).
 
 Every service renders its own errors: the Identity blueprint as OAuth `{"error"}`, Orchestrator
 and Swagger in Orchestrator's shape, the control plane as `{"message"}`. A request no route
@@ -9,15 +12,20 @@ service whose prefix the path has, as the cloud's gateway routes by prefix.
 import logging
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, request
+from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.routing import Map
 
 from uipath_emulator.mock_server.control.errors import ControlError
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
+from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
 from uipath_emulator.mock_server.orchestrator.errors import ApiError, unavailable
 from uipath_emulator.mock_server.persistence import PersistenceError
+from uipath_emulator.mock_server.web.context import EMULATOR
 from uipath_emulator.mock_server.web.control import control_blueprint, control_error_response
 from uipath_emulator.mock_server.web.dashboard import dashboard_blueprint
 from uipath_emulator.mock_server.web.identity import identity_blueprint, oauth_error_response
@@ -130,29 +138,66 @@ def _orchestrator_errors(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
-def create_app(emulator: "Emulator") -> Flask:
-    """A Flask app serving `emulator`; server mode and in-process mode both use it."""
+@cache
+def shared_app(registry: Registry) -> Flask:
+    """The Flask app serving every emulator of `registry` in this process (built once)."""
     app = Flask("uipath_emulator.mock_server.web", static_folder=None)
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default provider has it
     app.before_request(_refuse_unread_body)
-    identity = identity_blueprint(emulator)
+    identity = identity_blueprint()
     identity.register_error_handler(OAuthError, oauth_error_response)
     identity.register_error_handler(ApiError, api_error_response)
     identity.register_error_handler(HTTPException, _identity_http_error)
     app.register_blueprint(identity)
-    app.register_blueprint(_orchestrator_errors(orchestrator_blueprint(emulator)))
-    app.register_blueprint(_orchestrator_errors(swagger_blueprint(emulator)))
-    control = control_blueprint(emulator)  # nested blueprints are behind the control guard
-    control.register_blueprint(dashboard_blueprint(emulator))
-    control.register_blueprint(openapi_blueprint(emulator))
+    app.register_blueprint(_orchestrator_errors(orchestrator_blueprint(registry)))
+    app.register_blueprint(_orchestrator_errors(swagger_blueprint()))
+    control = control_blueprint()  # nested blueprints are behind the control guard
+    control.register_blueprint(dashboard_blueprint())
+    control.register_blueprint(openapi_blueprint())
     control.register_error_handler(ControlError, control_error_response)
     control.register_error_handler(HTTPException, _control_http_error)
     app.register_blueprint(control)
     app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(HTTPException, _gateway_http_error)
     app.register_error_handler(Exception, _unexpected_error_response)
-    harnessed = HarnessMiddleware(app.wsgi_app, emulator)
+    harnessed = HarnessMiddleware(app.wsgi_app)
     app.wsgi_app = _CollapseSlashes(harnessed)  # type: ignore[method-assign]
     return app
+
+
+class EmulatorApp:
+    """One emulator's WSGI app: the shared Flask app, told which emulator each request is for.
+
+    Serve it with any WSGI server; `test_client()` gives Flask's test client bound to it.
+    """
+
+    def __init__(self, emulator: "Emulator", flask_app: Flask) -> None:
+        self.emulator = emulator
+        self.flask_app = flask_app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        environ[EMULATOR] = self.emulator
+        return self.flask_app(environ, start_response)
+
+    def test_client(self, use_cookies: bool = True) -> FlaskClient:
+        """Flask's test client, its requests going to this emulator."""
+        client = self.flask_app.test_client(use_cookies)
+        client.environ_base[EMULATOR] = self.emulator
+        return client
+
+    @property
+    def url_map(self) -> Map:
+        """The routes (werkzeug's map)."""
+        return self.flask_app.url_map
+
+    def __repr__(self) -> str:
+        return f"<EmulatorApp of {self.emulator!r}>"
+
+
+def create_app(emulator: "Emulator") -> EmulatorApp:
+    """The WSGI app serving `emulator`; server mode and in-process mode both use it."""
+    return EmulatorApp(emulator, shared_app(emulator.registry))

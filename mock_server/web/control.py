@@ -6,7 +6,7 @@ of any registered entity set with the API's validation, without a token (the har
 """
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
@@ -19,12 +19,10 @@ from uipath_emulator.mock_server.control.summary import world_summary
 from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
 from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.persistence import PersistenceError
+from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.middleware import BOUND_HOST, IN_PROCESS
 from uipath_emulator.mock_server.web.responses import json_response
 from uipath_emulator.mock_server.world import WorldError
-
-if TYPE_CHECKING:
-    from uipath_emulator.mock_server.emulator import Emulator
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _OPEN_ENDPOINTS = frozenset({"control.dashboard.favicon"})
@@ -88,12 +86,13 @@ def _integer_key(text: str) -> int:
     return int(text)
 
 
-def control_blueprint(emulator: "Emulator") -> Blueprint:
+def control_blueprint() -> Blueprint:
     """The control plane routes; off, or behind a bearer token, as the emulator is configured."""
     blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
 
     @blueprint.before_request
     def guard() -> Response | None:
+        emulator = current_emulator()
         if not emulator.control_enabled:
             raise ControlError("The control plane is turned off.", 404)
         if request.endpoint in _OPEN_ENDPOINTS:
@@ -135,6 +134,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/health")
     def health() -> Response:
+        emulator = current_emulator()
         persistence = emulator.persistence_status()
         if persistence is None:
             return json_response({"status": "ok"})
@@ -143,6 +143,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/summary")
     def summary() -> Response:
+        emulator = current_emulator()
         return json_response(
             {
                 "organizations": world_summary(emulator.world),
@@ -155,15 +156,18 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.post("/reset")
     def reset() -> Response:
+        emulator = current_emulator()
         emulator.reset()
         return json_response({"status": "reset"})
 
     @blueprint.get("/state")
     def get_state() -> Response:
+        emulator = current_emulator()
         return json_response(emulator.state())
 
     @blueprint.put("/state")
     def put_state() -> Response:
+        emulator = current_emulator()
         document = _json_body()
         if not isinstance(document, dict):
             raise ControlError("the body must be a world document (a JSON object)")
@@ -175,19 +179,23 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get("/clock")
     def get_clock() -> Response:
+        emulator = current_emulator()
         return json_response(clock_document(emulator.clock))
 
     @blueprint.post("/clock")
     def post_clock() -> Response:
+        emulator = current_emulator()
         apply_clock_action(emulator.clock, _json_body())
         return json_response(clock_document(emulator.clock))
 
     @blueprint.get("/faults")
     def get_faults() -> Response:
+        emulator = current_emulator()
         return json_response({"faults": emulator.faults.describe()})
 
     @blueprint.post("/faults")
     def post_faults() -> Response:
+        emulator = current_emulator()
         body = _json_body()
         specs = body if isinstance(body, list) else [body]
         try:
@@ -199,17 +207,20 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.delete("/faults")
     def delete_faults() -> Response:
+        emulator = current_emulator()
         emulator.faults.clear()
         return Response(status=204)
 
     @blueprint.get("/requests")
     def get_requests() -> Response:
+        emulator = current_emulator()
         limit = None if "limit" not in request.args else _count("limit", 0, 10**9)
         entries = emulator.requests.entries(limit)
         return json_response({"requests": [entry.as_dict() for entry in entries]})
 
     @blueprint.delete("/requests")
     def delete_requests() -> Response:
+        emulator = current_emulator()
         emulator.requests.clear()
         return Response(status=204)
 
@@ -217,6 +228,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get(entities)
     def list_entities(organization: str, tenant: str, entity_set: str) -> Response:
+        emulator = current_emulator()
         handle = emulator.entities(organization, tenant, entity_set)
         skip, top = _count("skip", 0, 10**9), _count("top", 100, MAX_PAGE)
         records = handle.list(skip, top)
@@ -224,6 +236,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.post(entities)
     def add_entity(organization: str, tenant: str, entity_set: str) -> Response:
+        emulator = current_emulator()
         fields = _json_body()
         if not isinstance(fields, dict):
             raise ControlError("the body must be a JSON object of the record's members")
@@ -232,11 +245,13 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.get(f"{entities}/<key>")
     def get_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        emulator = current_emulator()
         handle = emulator.entities(organization, tenant, entity_set)
         return json_response(handle.get(_integer_key(key)))
 
     @blueprint.patch(f"{entities}/<key>")
     def update_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        emulator = current_emulator()
         fields = _json_body()
         if not isinstance(fields, dict):
             raise ControlError("the body must be a JSON object of the members to change")
@@ -245,6 +260,7 @@ def control_blueprint(emulator: "Emulator") -> Blueprint:
 
     @blueprint.delete(f"{entities}/<key>")
     def remove_entity(organization: str, tenant: str, entity_set: str, key: str) -> Response:
+        emulator = current_emulator()
         emulator.entities(organization, tenant, entity_set).remove(_integer_key(key))
         return Response(status=204)
 

@@ -23,6 +23,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from uipath_emulator.mock_server.control.clock_actions import clock_document
 from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summary
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
+from uipath_emulator.mock_server.web.context import current_emulator
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -101,7 +102,7 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
     }
 
 
-def dashboard_blueprint(emulator: "Emulator") -> Blueprint:
+def dashboard_blueprint() -> Blueprint:
     """The page `/`; register it inside the control blueprint so that its guard applies."""
     blueprint = Blueprint("dashboard", __name__, template_folder="templates")
 
@@ -125,7 +126,7 @@ def dashboard_blueprint(emulator: "Emulator") -> Blueprint:
         urls["entities"] = url_for("control.summary").removesuffix("summary") + "entities"
         page = render_template(
             "uipath_emulator/dashboard.html",
-            view=dashboard_view(emulator),
+            view=dashboard_view(current_emulator()),
             urls=urls,
             nonce=nonce,
             requests_shown=REQUESTS_SHOWN,

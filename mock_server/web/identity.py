@@ -1,7 +1,5 @@
 """HTTP routes of the Identity Server: `/identity_/connect/token`, discovery and JWKS."""
 
-from typing import TYPE_CHECKING
-
 from flask import Blueprint, Response, request
 
 from uipath_emulator.mock_server.identity.discovery import discovery_document, jwks_document
@@ -10,11 +8,9 @@ from uipath_emulator.mock_server.identity.form import parse_form
 from uipath_emulator.mock_server.identity.grants import grant_token
 from uipath_emulator.mock_server.identity.tokens import issue_access_token
 from uipath_emulator.mock_server.orchestrator.errors import organization_not_found
+from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.world import Organization
-
-if TYPE_CHECKING:
-    from uipath_emulator.mock_server.emulator import Emulator
 
 IDENTITY_CONTENT_TYPE = "application/json; charset=UTF-8"
 NO_STORE = {"Cache-Control": "no-store, no-cache, max-age=0", "Pragma": "no-cache"}
@@ -35,14 +31,14 @@ def issuer_url() -> str:
     return base_url() + "/identity_"
 
 
-def identity_blueprint(emulator: "Emulator") -> Blueprint:
+def identity_blueprint() -> Blueprint:
     """The Identity routes, served both with and without an organization in the path."""
     blueprint = Blueprint("identity", __name__)
 
     def path_organization(name: str | None) -> Organization | None:
         if name is None:
             return None
-        organization = emulator.world.find_organization(name)
+        organization = current_emulator().world.find_organization(name)
         if organization is None:
             raise organization_not_found(name)
         return organization
@@ -50,6 +46,7 @@ def identity_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.route("/identity_/connect/token", methods=_EVERY_METHOD)
     @blueprint.route("/<organization>/identity_/connect/token", methods=_EVERY_METHOD)
     def token(organization: str | None = None) -> Response:
+        emulator = current_emulator()
         path_org = path_organization(organization)
         if request.method != "POST" or request.mimetype != _FORM:
             raise OAuthError(INVALID_REQUEST)
@@ -76,7 +73,7 @@ def identity_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get("/<organization>/identity_/.well-known/openid-configuration")
     def discovery(organization: str | None = None) -> Response:
         path_organization(organization)
-        document = discovery_document(issuer_url(), emulator.world)
+        document = discovery_document(issuer_url(), current_emulator().world)
         return json_response(document, content_type=IDENTITY_CONTENT_TYPE)
 
     @blueprint.get("/identity_/.well-known/openid-configuration/jwks")
@@ -84,7 +81,7 @@ def identity_blueprint(emulator: "Emulator") -> Blueprint:
     def jwks(organization: str | None = None) -> Response:
         path_organization(organization)
         return json_response(
-            jwks_document(emulator.signing_key), content_type=IDENTITY_CONTENT_TYPE
+            jwks_document(current_emulator().signing_key), content_type=IDENTITY_CONTENT_TYPE
         )
 
     return blueprint

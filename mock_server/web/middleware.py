@@ -14,6 +14,7 @@ from uipath_emulator.mock_server.control.journal import (
     truncated,
 )
 from uipath_emulator.mock_server.jsonio import dump_json
+from uipath_emulator.mock_server.web.context import emulator_of
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -70,9 +71,8 @@ class HarnessMiddleware:
     polling it does not bury the requests a test made.
     """
 
-    def __init__(self, app: WSGIApp, emulator: "Emulator") -> None:
+    def __init__(self, app: WSGIApp) -> None:
         self._app = app
-        self._emulator = emulator
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path: str = environ.get("PATH_INFO", "")
@@ -87,20 +87,25 @@ class HarnessMiddleware:
             answer.append(code)
             return start_response(_status_line(code), headers, exc_info)
 
-        fault = self._emulator.faults.take(method, path)
+        emulator = emulator_of(environ)
+        fault = emulator.faults.take(method, path)
         try:
             if fault is not None:
-                return self._apply(fault, environ, recording_start_response)
+                return self._apply(emulator, fault, environ, recording_start_response)
             return self._app(environ, recording_start_response)
         finally:
             status = answer[0] if answer else 0
-            self._journal(environ, method, path, status, started, fault is not None)
+            self._journal(emulator, environ, method, path, status, started, fault is not None)
 
     def _apply(
-        self, fault: Fault, environ: dict[str, Any], start_response: StartResponse
+        self,
+        emulator: "Emulator",
+        fault: Fault,
+        environ: dict[str, Any],
+        start_response: StartResponse,
     ) -> Iterable[bytes]:
         if fault.delay_ms:
-            self._emulator.sleep(fault.delay_ms / 1000)
+            emulator.sleep(fault.delay_ms / 1000)
         if fault.drop:
             drop = environ.get(DROP_CONNECTION)
             if drop is None:
@@ -125,6 +130,7 @@ class HarnessMiddleware:
 
     def _journal(
         self,
+        emulator: "Emulator",
         environ: dict[str, Any],
         method: str,
         path: str,
@@ -132,9 +138,9 @@ class HarnessMiddleware:
         started: float,
         faulted: bool,
     ) -> None:
-        self._emulator.requests.record(
+        emulator.requests.record(
             JournalEntry(
-                timestamp=self._emulator.clock.now(),
+                timestamp=emulator.clock.now(),
                 method=method,
                 path=truncated(path),
                 query_string=truncated(redact_query(environ.get("QUERY_STRING", ""))),

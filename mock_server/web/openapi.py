@@ -9,8 +9,6 @@
   as `openapi_blueprint` is registered inside the control blueprint).
 """
 
-from typing import TYPE_CHECKING
-
 from flask import (
     Blueprint,
     Response,
@@ -24,11 +22,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from uipath_emulator.mock_server.openapi.document import API_VERSION, build_document
 from uipath_emulator.mock_server.orchestrator.errors import organization_not_found, tenant_not_found
+from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
-
-if TYPE_CHECKING:
-    from uipath_emulator.mock_server.emulator import Emulator
 
 SWAGGER_PREFIX = "/<organization>/<tenant>/orchestrator_/swagger"
 SWAGGER_ASSETS = frozenset(
@@ -45,17 +41,17 @@ SWAGGER_ASSETS = frozenset(
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _document(emulator: "Emulator", organization: str, tenant: str) -> Response:
-    document = build_document(emulator.registry, base_url(), organization, tenant)
+def _document(organization: str, tenant: str) -> Response:
+    document = build_document(current_emulator().registry, base_url(), organization, tenant)
     return json_response(document, headers=_NO_STORE)
 
 
-def swagger_blueprint(emulator: "Emulator") -> Blueprint:
+def swagger_blueprint() -> Blueprint:
     """The document and Swagger UI under each tenant's `orchestrator_/swagger/`."""
     blueprint = Blueprint("swagger", __name__, template_folder="templates")
 
     def check_tenant(organization: str, tenant: str) -> None:
-        org = emulator.world.find_organization(organization)
+        org = current_emulator().world.find_organization(organization)
         if org is None:
             raise organization_not_found(organization)
         if org.find_tenant(tenant) is None:
@@ -64,7 +60,7 @@ def swagger_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get(f"{SWAGGER_PREFIX}/v{API_VERSION}/swagger.json")
     def swagger_json(organization: str, tenant: str) -> Response:
         check_tenant(organization, tenant)
-        return _document(emulator, organization, tenant)
+        return _document(organization, tenant)
 
     @blueprint.get(f"{SWAGGER_PREFIX}/index.html")
     def swagger_ui(organization: str, tenant: str) -> Response:
@@ -92,7 +88,7 @@ def swagger_blueprint(emulator: "Emulator") -> Blueprint:
     return blueprint
 
 
-def openapi_blueprint(emulator: "Emulator") -> Blueprint:
+def openapi_blueprint() -> Blueprint:
     """`/openapi.json`, for registering inside the control blueprint (`/_emulator/openapi.json`).
 
     Its server variables default to the world's first organization and tenant.
@@ -102,11 +98,11 @@ def openapi_blueprint(emulator: "Emulator") -> Blueprint:
     @blueprint.get("/openapi.json")
     def openapi_json() -> Response:
         organization, tenant = ORGANIZATION, TENANT
-        organizations = emulator.world.organizations
+        organizations = current_emulator().world.organizations
         if organizations:
             organization = organizations[0].name
             if organizations[0].tenants:
                 tenant = organizations[0].tenants[0].name
-        return _document(emulator, organization, tenant)
+        return _document(organization, tenant)
 
     return blueprint

@@ -29,6 +29,7 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Action,
     EntitySet,
     Operation,
+    Registry,
 )
 from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
@@ -47,12 +48,13 @@ from uipath_emulator.mock_server.orchestrator.representation import (
     service_root,
 )
 from uipath_emulator.mock_server.orchestrator.spec.subset import find_operation, path_exists
+from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.world import Organization, Tenant
 
 if TYPE_CHECKING:
-    from uipath_emulator.mock_server.emulator import Emulator
+    pass
 
 PREFIX = "/<organization>/<tenant>/orchestrator_"
 ODATA = f"{PREFIX}/odata"
@@ -76,10 +78,12 @@ def parse_key(text: str) -> int:
 
 def _check_accept() -> None:
     """406 unless the client takes JSON (`$format` or `Accept`)."""
-    wanted = request.args.get("$format")
-    if wanted is not None and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
-        raise ApiError(406, f"The format '{wanted}' is not supported; only JSON is.")
-    accept = request.headers.get("Accept")
+    environ = request.environ
+    if "format" in environ.get("QUERY_STRING", "").lower():
+        for name, wanted in request.args.items(multi=True):
+            if _is_format(name) and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
+                raise ApiError(406, f"The format '{wanted}' is not supported; only JSON is.")
+    accept = environ.get("HTTP_ACCEPT")
     if not accept or accept in _ACCEPTS_JSON:
         return
     for value, quality in request.accept_mimetypes:
@@ -88,8 +92,13 @@ def _check_accept() -> None:
     raise ApiError(406, "The Accept header admits no JSON media type; only JSON is served.")
 
 
+def _is_format(name: str) -> bool:
+    """`$format`, in any case (option names are matched case-insensitively)."""
+    return name.strip().lower() == "$format"
+
+
 def _query_pairs() -> list[tuple[str, str]]:
-    return [(name, value) for name, value in request.args.items(multi=True) if name != "$format"]
+    return [(name, value) for name, value in request.args.items(multi=True) if not _is_format(name)]
 
 
 def _listing_key() -> tuple[tuple[str, str], ...]:
@@ -120,10 +129,10 @@ def _entity_response(
 
 
 class _Router:
-    """The routes of one emulator's Orchestrator service."""
+    """The Orchestrator routes of a registry (the emulator is the request's)."""
 
-    def __init__(self, emulator: Emulator) -> None:
-        self.emulator = emulator
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
         self.routes: list[tuple[re.Pattern[str], set[str]]] = []
         """The paths served (after `orchestrator_`), with their methods."""
 
@@ -142,7 +151,7 @@ class _Router:
         found = found_org.find_tenant(tenant)
         if found is None:
             raise tenant_not_found(organization, tenant)
-        emulator = self.emulator
+        emulator = current_emulator()
         claims = authenticate(
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
@@ -152,7 +161,7 @@ class _Router:
         return found
 
     def organization(self, name: str) -> Organization:
-        found = self.emulator.world.find_organization(name)
+        found = current_emulator().world.find_organization(name)
         if found is None:
             raise organization_not_found(name)
         return found
@@ -247,7 +256,7 @@ class _Router:
             key=record_key,
             parameters=dict(request.args.items()),
             claims=request.environ.get("uipath_emulator.claims", {}),
-            now=self.emulator.clock.now(),
+            now=current_emulator().clock.now(),
             service_root=service_root(base_url(), organization, tenant),
         )
         return _action_response(action.handler(context))
@@ -271,14 +280,14 @@ class _Router:
         request.environ[NOT_EMULATED] = "(no such path)"
         if path_exists(path):
             raise ApiError(405, f"Orchestrator 20.0 has no {method} operation on '{path}'.")
-        closest = difflib.get_close_matches(path, _emulated_paths(self.emulator), n=1, cutoff=0.5)
+        closest = difflib.get_close_matches(path, _emulated_paths(self.registry), n=1, cutoff=0.5)
         hint = f" Did you mean '{closest[0]}'?" if closest else ""
         raise ApiError(404, f"Orchestrator 20.0 has no path '{path}'.{hint}")
 
 
-def _emulated_paths(emulator: Emulator) -> list[str]:
+def _emulated_paths(registry: Registry) -> list[str]:
     paths = []
-    for entity_set in emulator.registry:
+    for entity_set in registry:
         paths.extend(sorted(set(entity_set.operations.values())))
         paths.extend(action.spec_path for action in entity_set.actions)
     return paths
@@ -298,11 +307,11 @@ def _action_response(result: ActionResult) -> Response:
     )
 
 
-def orchestrator_blueprint(emulator: Emulator) -> Blueprint:
-    """The Orchestrator routes of one emulator, one generic set per registered entity set."""
+def orchestrator_blueprint(registry: Registry) -> Blueprint:
+    """The Orchestrator routes, one generic set per registered entity set."""
     blueprint = Blueprint("orchestrator", __name__)
-    router = _Router(emulator)
-    for entity_set in emulator.registry:
+    router = _Router(registry)
+    for entity_set in registry:
         _register(blueprint, router, entity_set)
     blueprint.add_url_rule(
         f"{PREFIX}/<path:rest>",

@@ -18,7 +18,9 @@ NOT_BLANK_PATTERN = (
 
 def utf16_length(text: str) -> int:
     """The length of `text` as .NET counts it: UTF-16 code units."""
-    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def is_blank(text: str) -> bool:

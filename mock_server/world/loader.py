@@ -150,36 +150,54 @@ def _check(data: dict[str, Any], entries: list[CatalogEntry]) -> None:
 
 
 def _check_records(entry: CatalogEntry, records: list[Any], where: str) -> None:
-    keys: dict[Any, str] = {}
-    uniques: list[dict[Any, str]] = [{} for _ in entry.unique]
-    guids: dict[str, str] = {}
+    """Each record valid, keys positive and unique, unique constraints and `Key`s unclashed.
+
+    Positions are kept, and paths written only for the error: a world can hold 100k records.
+    """
+    keys: dict[Any, int] = {}
+    uniques: list[dict[Any, int]] = [{} for _ in entry.unique]
+    guids: dict[str, int] = {}
+    key_name = entry.key
+
+    def at(position: int, member: str | None = None) -> str:
+        text = f"{where}.{entry.name}[{position}]"
+        return f"{text}.{member}" if member is not None else text
+
     for r, record in enumerate(records):
-        at = f"{where}.{entry.name}[{r}]"
         problem = entry.problem(record)
         if problem is not None:
             path, text = problem
-            raise WorldError(f"{json_path([at, *path])}: {text}")
-        if entry.key in record:
-            key = record[entry.key]
+            raise WorldError(f"{json_path([at(r), *path])}: {text}")
+        if key_name in record:
+            key = record[key_name]
             if not isinstance(key, int) or isinstance(key, bool) or key < 1:
-                raise WorldError(f"{at}.{entry.key}: must be a positive integer")
-            _seen(keys, key, f"{at}.{entry.key}", f"{entry.label} {entry.key}")
+                raise WorldError(f"{at(r, key_name)}: must be a positive integer")
+            first = keys.setdefault(key, r)
+            if first != r:
+                raise WorldError(
+                    f"{at(r, key_name)}: {entry.label} {key_name} {key!r} is already used at "
+                    f"{at(first, key_name)}"
+                )
         for constraint, seen in zip(entry.unique, uniques, strict=True):
             value = constraint.key(record)
             if value is not None:
-                members = "/".join(constraint.members).lower()
-                shown = " / ".join(repr(record[member]) for member in constraint.members)
-                what = f"{entry.label.lower()} {members} {shown}"
-                _seen(seen, value, f"{at}.{constraint.members[-1]}", what, quote=False)
-        if record.get("Key") is not None:
-            _seen(guids, str(record["Key"]).casefold(), f"{at}.Key", f"{entry.label} Key")
-
-
-def _seen(seen: dict[Any, str], value: Any, where: str, what: str, quote: bool = True) -> None:
-    if value in seen:
-        shown = f" {value!r}" if quote else ""
-        raise WorldError(f"{where}: {what}{shown} is already used at {seen[value]}")
-    seen[value] = where
+                first = seen.setdefault(value, r)
+                if first != r:
+                    members = "/".join(constraint.members).lower()
+                    shown = " / ".join(repr(record[member]) for member in constraint.members)
+                    last = constraint.members[-1]
+                    raise WorldError(
+                        f"{at(r, last)}: {entry.label.lower()} {members} {shown} is already "
+                        f"used at {at(first, last)}"
+                    )
+        guid = record.get("Key")
+        if guid is not None:
+            first = guids.setdefault(str(guid).casefold(), r)
+            if first != r:
+                raise WorldError(
+                    f"{at(r, 'Key')}: {entry.label} Key {str(guid).casefold()!r} is already "
+                    f"used at {at(first, 'Key')}"
+                )
 
 
 def _unique(

@@ -25,16 +25,15 @@ def _url_name(what: str) -> dict[str, Any]:
 
 
 def world_schema(records: Mapping[str, Mapping[str, Any] | None]) -> dict[str, Any]:
-    """The schema for entity sets `records` (name -> record schema, None for any object)."""
+    """The schema for entity sets `records` (name -> record schema, None for unchecked items)."""
     entities: dict[str, Any] = {}
     definitions: dict[str, Any] = {}
     for name, record in records.items():
-        if record is None:
-            item: dict[str, Any] = {"type": "object"}
-        else:
-            item = {"$ref": f"#/$defs/{name}"}
-            definitions[name] = {key: value for key, value in record.items() if key != "$schema"}
-        entities[name] = {"type": "array", "items": item}
+        if record is None:  # the loader checks each record with the set's compiled check
+            entities[name] = {"type": "array"}
+            continue
+        definitions[name] = {key: value for key, value in record.items() if key != "$schema"}
+        entities[name] = {"type": "array", "items": {"$ref": f"#/$defs/{name}"}}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://uipath-cloud-emulator/schemas/world.schema.json",

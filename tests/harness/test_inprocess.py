@@ -6,6 +6,7 @@ import httpx
 import pytest
 import requests
 import responses
+import respx
 
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.transports.server import EmulatorServer
@@ -179,6 +180,39 @@ def test_httpx_drop_is_a_transport_error() -> None:
     emulator.faults.add(path="Machines", drop=True)
     with emulator.intercept(), pytest.raises(httpx.TransportError):
         httpx.get(f"{CLOUD}{MACHINES_PATH}")
+
+
+def test_user_respx_mock_started_before_keeps_its_hosts() -> None:
+    """A user's respx mock started first answers its hosts; the cloud URL reaches the emulator."""
+    with respx.mock(assert_all_called=False) as user_mock:
+        user_mock.get("https://api.example.com/thing").mock(
+            return_value=httpx.Response(200, json={"ok": True})
+        )
+        emulator = Emulator()
+        with emulator.intercept():
+            assert httpx.get("https://api.example.com/thing").json() == {"ok": True}
+            assert httpx.get(f"{CLOUD}{MACHINES_PATH}").status_code == 401
+    assert len(emulator.requests) == 1
+
+
+def test_user_respx_mock_started_inside_keeps_its_hosts() -> None:
+    """A user's respx mock started inside the block answers its hosts; ours still reach us."""
+    emulator = Emulator()
+    with emulator.intercept(), respx.mock(assert_all_called=False) as user_mock:
+        user_mock.get("https://api.example.com/thing").mock(
+            return_value=httpx.Response(200, json={"ok": True})
+        )
+        assert httpx.get("https://api.example.com/thing").json() == {"ok": True}
+        assert httpx.get(f"{CLOUD}{MACHINES_PATH}").status_code == 401
+    assert len(emulator.requests) == 1
+
+
+def test_httpx_interception_ends_with_the_block() -> None:
+    """After the block, httpx's transports are as before: a cloud URL is no longer answered."""
+    before = httpx.HTTPTransport.handle_request
+    with Emulator().intercept():
+        assert httpx.HTTPTransport.handle_request is not before
+    assert httpx.HTTPTransport.handle_request is before
 
 
 def test_httpx_other_urls_pass_through(uipath_server: EmulatorServer) -> None:

@@ -55,6 +55,13 @@ def test_expand_in_any_case_is_accepted(http: FlaskClient) -> None:
     assert call(http, "GET", path=f"{MACHINES}?$expand=tags,robotUsers").status_code == 200
 
 
+def test_format_option_in_any_case_is_honoured(http: FlaskClient) -> None:
+    """`$FORMAT=xml` is refused with 406 like `$format=xml`; `$Format=json` is served."""
+    refused = call(http, "GET", path=f"{MACHINES}?$FORMAT=xml")
+    assert_orchestrator_error(refused, 406, 0)
+    assert call(http, "GET", path=f"{MACHINES}?$Format=json&$top=1").status_code == 200
+
+
 def test_enum_members_stay_case_sensitive(http: FlaskClient) -> None:
     """`Type eq 'standard'` is not a member of the enum: 400 (ODL compares members ordinally)."""
     response = call(http, "GET", path=f"{MACHINES}?$filter=Type eq 'standard'")

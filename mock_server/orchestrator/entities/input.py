@@ -69,7 +69,7 @@ def entity_fields(entity_set: EntitySet, body: Mapping[str, Any]) -> dict[str, A
 
 def check_fields(entity_set: EntitySet, fields: Mapping[str, Any]) -> None:
     """Raise 400 naming the first member that breaks the type or is a blank required text."""
-    problem = entity_set.check(dict(fields), ())
+    problem = entity_set.check(dict(fields))
     if problem is not None:
         raise bad_request(api_message(problem))
     for name, prop in entity_set.type.properties.items():

@@ -194,10 +194,20 @@ class EntitySet:
         """Where a stored record breaks the set's type, and how; None when it is valid."""
         from uipath_emulator.mock_server.orchestrator.entities.validation import describe
 
-        found = self.check(record, ())
+        found = self.check(record)
         if found is None:
             return None
         return found.path, describe(found, "")
+
+    @cached_property
+    def _template(self) -> tuple[Record, tuple[tuple[str, Any], ...], tuple[str, ...]]:
+        """Every member with its default in wire order; the container defaults; omitted-if-null."""
+        defaults = self.type.defaults
+        template = {name: defaults.get(name) for name in self.type.wire_order}
+        containers = tuple(
+            (name, value) for name, value in template.items() if isinstance(value, list | dict)
+        )
+        return template, containers, self.type.omit_when_null
 
     def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
         """A full record in wire order: `fields` over the defaults, with this key.
@@ -206,17 +216,22 @@ class EntitySet:
         overlay leaves out when null are left out; the `complete` hook fills what the
         service sets.
         """
-        entity_type = self.type
-        defaults = entity_type.defaults
-        omitted = entity_type.omit_when_null
-        record: Record = {}
-        for name in entity_type.wire_order:
-            value = fields.get(name, defaults.get(name))
-            if value is None and name in omitted:
-                continue
-            if isinstance(value, list | dict) and (copied or name not in fields):
-                value = copy.deepcopy(value)
-            record[name] = value
+        template, containers, omitted = self._template
+        record: Record = {**template, **fields}  # the template's order, the fields' values
+        if len(record) != len(template):
+            for name in fields:
+                if name not in template:
+                    del record[name]
+        if copied:
+            for name, value in fields.items():
+                if isinstance(value, list | dict) and name in template:
+                    record[name] = copy.deepcopy(value)
+        for name, default in containers:
+            if name not in fields:
+                record[name] = copy.deepcopy(default) if default else type(default)()
+        for name in omitted:
+            if record.get(name, 0) is None:
+                del record[name]
         record[self.key] = key
         self.complete(record)
         return record

@@ -35,7 +35,14 @@ class Problem:
     value: Any = None
 
 
-Check = Callable[[Any, Path], Problem | None]
+Check = Callable[[Any], Problem | None]
+"""A compiled check: the first problem of a value (its path relative to the value), or None."""
+
+
+def _within(part: str | int, problem: Problem) -> Problem:
+    """`problem`, found inside member or index `part`, as seen from the enclosing value."""
+    return Problem((part, *problem.path), problem.kind, problem.expected, problem.value)
+
 
 _JSON_TYPE_NAMES = {"enum": "string", "collection": "array", "complex": "object"}
 
@@ -44,18 +51,26 @@ def _json_type(prop: PropertyType) -> str:
     return _JSON_TYPE_NAMES.get(prop.kind, prop.kind)
 
 
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "integer": _is_integer,
+    "number": _is_number,
+    "boolean": lambda value: isinstance(value, bool),
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
+
+
 def _is_type(value: Any, json_type: str) -> bool:
-    if json_type == "string":
-        return isinstance(value, str)
-    if json_type == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if json_type == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if json_type == "boolean":
-        return isinstance(value, bool)
-    if json_type == "array":
-        return isinstance(value, list)
-    return isinstance(value, dict)
+    return _TYPE_TESTS[json_type](value)
 
 
 class _Compiler:
@@ -68,13 +83,14 @@ class _Compiler:
         nullable = prop.nullable
         expected = [json_type, "null"] if nullable else [json_type]
         inner = self._inner(prop)
+        is_type = _TYPE_TESTS[json_type]
 
-        def check(value: Any, path: Path) -> Problem | None:
+        def check(value: Any) -> Problem | None:
             if value is None:
-                return None if nullable else Problem(path, "type", expected, value)
-            if not _is_type(value, json_type):
-                return Problem(path, "type", expected, value)
-            return inner(value, path) if inner is not None else None
+                return None if nullable else Problem((), "type", expected, value)
+            if not is_type(value):
+                return Problem((), "type", expected, value)
+            return inner(value) if inner is not None else None
 
         return check
 
@@ -85,27 +101,27 @@ class _Compiler:
             members = frozenset(prop.members)
             listed = list(prop.members)
 
-            def enum(value: Any, path: Path) -> Problem | None:
-                return None if value in members else Problem(path, "enum", listed, value)
+            def enum(value: Any) -> Problem | None:
+                return None if value in members else Problem((), "enum", listed, value)
 
             return enum
         if prop.kind == "integer":
             low, high = prop.minimum, prop.maximum
 
-            def in_range(value: Any, path: Path) -> Problem | None:
+            def in_range(value: Any) -> Problem | None:
                 if (low is not None and value < low) or (high is not None and value > high):
-                    return Problem(path, "range", (low, high), value)
+                    return Problem((), "range", (low, high), value)
                 return None
 
             return in_range
         if prop.kind == "collection" and prop.item is not None:
             item = self.property(prop.item)
 
-            def items(value: Any, path: Path) -> Problem | None:
+            def items(value: Any) -> Problem | None:
                 for index, element in enumerate(value):
-                    problem = item(element, (*path, index))
+                    problem = item(element)
                     if problem is not None:
-                        return problem
+                        return _within(index, problem)
                 return None
 
             return items
@@ -116,10 +132,10 @@ class _Compiler:
             if not isinstance(values_type, str):
                 return None
 
-            def values(value: Any, path: Path) -> Problem | None:
+            def values(value: Any) -> Problem | None:
                 for name, element in value.items():
                     if not _is_type(element, values_type):
-                        return Problem((*path, name), "type", [values_type], element)
+                        return Problem((name,), "type", [values_type], element)
                 return None
 
             return values
@@ -136,18 +152,18 @@ class _Compiler:
         required = [name for name, prop in properties.items() if not prop.nullable]
         allowed = frozenset(properties) | frozenset(extra)
 
-        def check(value: Any, path: Path) -> Problem | None:
+        def check(value: Any) -> Problem | None:
             for name in required:
                 if name not in value:
-                    return Problem(path, "required", name)
-            for name in value:
-                if name not in allowed:
-                    return Problem((*path, name), "unknown", sorted(allowed - set(extra)), name)
+                    return Problem((), "required", name)
+            if not allowed.issuperset(value):
+                unknown = next(name for name in value if name not in allowed)
+                return Problem((unknown,), "unknown", sorted(allowed - set(extra)), unknown)
             for name, member in checks:
                 if name in value:
-                    problem = member(value[name], (*path, name))
+                    problem = member(value[name])
                     if problem is not None:
-                        return problem
+                        return _within(name, problem)
             return None
 
         return check
@@ -156,8 +172,8 @@ class _Compiler:
 def _late(objects: Mapping[str, Check], name: str) -> Check:
     """A check that looks `name` up when called: complex types can refer to themselves."""
 
-    def check(value: Any, path: Path) -> Problem | None:
-        return objects[name](value, path)
+    def check(value: Any) -> Problem | None:
+        return objects[name](value)
 
     return check
 
@@ -168,15 +184,15 @@ def _string(prop: PropertyType) -> Check | None:
     if max_length is None and min_length is None and not date_time:
         return None
 
-    def check(value: Any, path: Path) -> Problem | None:
+    def check(value: Any) -> Problem | None:
         if max_length is not None or min_length is not None:
             length = utf16_length(value)
             if max_length is not None and length > max_length:
-                return Problem(path, "maxLength", max_length, value)
+                return Problem((), "maxLength", max_length, value)
             if min_length is not None and length < min_length:
-                return Problem(path, "minLength", min_length, value)
+                return Problem((), "minLength", min_length, value)
         if date_time and not is_rfc3339(value):
-            return Problem(path, "format", "date-time", value)
+            return Problem((), "format", "date-time", value)
         return None
 
     return check
@@ -188,12 +204,12 @@ def compile_record_check(entity_type: EntityType) -> Check:
     body = compiler.object(entity_type.properties, extra=("@odata.type",))
     annotation = f"#{entity_type.qualified_name}"
 
-    def check(value: Any, path: Path = ()) -> Problem | None:
+    def check(value: Any) -> Problem | None:
         if not isinstance(value, dict):
-            return Problem(path, "type", ["object"], value)
+            return Problem((), "type", ["object"], value)
         if value.get("@odata.type", annotation) != annotation:
-            return Problem((*path, "@odata.type"), "enum", [annotation], value["@odata.type"])
-        return body(value, path)
+            return Problem(("@odata.type",), "enum", [annotation], value["@odata.type"])
+        return body(value)
 
     return check
 

@@ -38,6 +38,7 @@ def operation(path: str, method: str) -> dict[str, Any]:
     return found
 
 
+@cache
 def operation_scopes(path: str, method: str) -> frozenset[str]:
     """The OAuth scopes the spec's description of the operation requires (any one of them)."""
     description = operation(path, method).get("description", "")
