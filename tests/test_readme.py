@@ -65,4 +65,4 @@ def test_pytest_examples_pass(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:]
-    assert "4 passed" in run.stdout
+    assert "5 passed" in run.stdout

@@ -1,6 +1,7 @@
 """World documents: what a world file may hold, and the errors that name the bad field."""
 
 import copy
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,37 @@ def test_missing_marker_world_names_both_places_looked(tmp_path: Path) -> None:
         f"@pytest.mark.uipath_world('worlds/nope.json'): no such file; looked for {beside} and "
         f"{under_root} (beside the test file, then under the rootdir)"
     ) in run.stdout
+
+
+def _as_version_1(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as version 1 wrote it: a tenant's `machines` and `next_machine_id`."""
+    old = copy.deepcopy(document)
+    old["version"] = 1
+    for organization in old["organizations"]:
+        for tenant in organization["tenants"]:
+            tenant["machines"] = tenant.pop("entities").get("Machines", [])
+            next_ids = tenant.pop("next_ids", {})
+            if "Machines" in next_ids:
+                tenant["next_machine_id"] = next_ids["Machines"]
+    return old
+
+
+def test_version_1_documents_load_as_version_2(tmp_path: Path) -> None:
+    """A v1 world file loads unchanged, its next id kept, and is served back as version 2."""
+    current = default_document()
+    current["organizations"][0]["tenants"][0]["next_ids"] = {"Machines": 500}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(_as_version_1(current)), encoding="utf-8")
+    emulator = Emulator(path)
+    assert emulator.state() == current
+    added = emulator.entities("acme", "DefaultTenant", "Machines").add({"Name": "after-v1"})
+    assert added["Id"] == 500
+
+
+def test_version_1_errors_name_the_version_1_path() -> None:
+    """A bad field in a v1 document is named as the v1 document writes it (`machines[2]`)."""
+    old = _as_version_1(default_document())
+    old["organizations"][0]["tenants"][0]["machines"][2]["Type"] = "Foo"
+    with pytest.raises(WorldError) as raised:
+        Emulator(old)
+    assert str(raised.value).startswith("organizations[0].tenants[0].machines[2].Type: ")

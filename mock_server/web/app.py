@@ -12,18 +12,19 @@ service whose prefix the path has, as the cloud's gateway routes by prefix.
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, request
 from flask.testing import FlaskClient
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Map
 
 from uipath_emulator.mock_server.control.errors import ControlError
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
-from uipath_emulator.mock_server.orchestrator.errors import ApiError, unavailable
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.persistence import PersistenceError
 from uipath_emulator.mock_server.web.context import EMULATOR
 from uipath_emulator.mock_server.web.control import control_blueprint, control_error_response
@@ -35,8 +36,16 @@ from uipath_emulator.mock_server.web.middleware import (
     HarnessMiddleware,
 )
 from uipath_emulator.mock_server.web.openapi import openapi_blueprint, swagger_blueprint
-from uipath_emulator.mock_server.web.orchestrator import orchestrator_blueprint
-from uipath_emulator.mock_server.web.responses import json_response, new_trace_id
+from uipath_emulator.mock_server.web.orchestrator import orchestrator_service
+from uipath_emulator.mock_server.web.orchestrator_errors import (
+    api_error_response,
+    describe_http_error,
+    http_error_response,
+    unexpected_error_response,
+    unsaved_response,
+    with_allow,
+)
+from uipath_emulator.mock_server.web.service import Service
 from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES
 from uipath_emulator.mock_server.world.store import RetiredError
 
@@ -68,46 +77,24 @@ class _CollapseSlashes:
         return self._app(environ, start_response)
 
 
-def api_error_response(error: ApiError) -> Response:
-    """Orchestrator's error answer, with the error's status and headers."""
-    return json_response(error.body(new_trace_id()), error.status, headers=error.headers)
-
-
-def _describe(error: HTTPException) -> str:
-    if error.code == 404:
-        return f"No resource matches '{request.method} {request.path}'."
-    if error.code == 405:
-        return f"The method '{request.method}' is not allowed on '{request.path}'."
-    if error.code == 413:
-        return f"The request body is larger than the limit of {MAX_BODY_BYTES} bytes."
-    return error.description or error.name
-
-
-def _with_allow(response: Response, error: HTTPException) -> Response:
-    if isinstance(error, MethodNotAllowed) and error.valid_methods:
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    return response
-
-
-def _orchestrator_http_error(error: HTTPException) -> Response:
-    return _with_allow(api_error_response(ApiError(error.code or 500, _describe(error))), error)
-
-
 def _identity_http_error(error: HTTPException) -> Response:
-    oauth = OAuthError(INVALID_REQUEST, _describe(error), status=error.code or 400)
-    return _with_allow(oauth_error_response(oauth), error)
+    oauth = OAuthError(
+        INVALID_REQUEST, describe_http_error(error, request), status=error.code or 400
+    )
+    return with_allow(oauth_error_response(oauth), error)
 
 
 def _control_http_error(error: HTTPException) -> Response:
-    return _with_allow(
-        control_error_response(ControlError(_describe(error), error.code or 500)), error
-    )
+    message = describe_http_error(error, request)
+    return with_allow(control_error_response(ControlError(message, error.code or 500)), error)
+
+
+def _orchestrator_http_error(error: HTTPException) -> Response:
+    return http_error_response(error, request)
 
 
 def _unsaved(error: Exception) -> Response:
-    return api_error_response(
-        unavailable(f"The change could not be saved, nothing changed: {error}")
-    )
+    return unsaved_response(error)
 
 
 def _gateway_http_error(error: HTTPException) -> Response:
@@ -120,8 +107,7 @@ def _gateway_http_error(error: HTTPException) -> Response:
 
 
 def _unexpected_error_response(error: Exception) -> Response:
-    _log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
-    return api_error_response(ApiError(500, "The emulator failed to handle this request."))
+    return unexpected_error_response(error, request)
 
 
 def _refuse_unread_body() -> None:
@@ -138,9 +124,18 @@ def _orchestrator_errors(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
+@dataclass(frozen=True)
+class SharedApps:
+    """What serves every emulator of one registry in this process: Flask, and Orchestrator."""
+
+    flask_app: Flask
+    """The WSGI entry point: its `wsgi_app` routes Orchestrator's API to `orchestrator`."""
+    orchestrator: Service
+
+
 @cache
-def shared_app(registry: Registry) -> Flask:
-    """The Flask app serving every emulator of `registry` in this process (built once)."""
+def shared_apps(registry: Registry) -> SharedApps:
+    """The apps serving every emulator of `registry` in this process (built once)."""
     app = Flask("uipath_emulator.mock_server.web", static_folder=None)
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -151,7 +146,6 @@ def shared_app(registry: Registry) -> Flask:
     identity.register_error_handler(ApiError, api_error_response)
     identity.register_error_handler(HTTPException, _identity_http_error)
     app.register_blueprint(identity)
-    app.register_blueprint(_orchestrator_errors(orchestrator_blueprint(registry)))
     app.register_blueprint(_orchestrator_errors(swagger_blueprint()))
     control = control_blueprint()  # nested blueprints are behind the control guard
     control.register_blueprint(dashboard_blueprint())
@@ -162,9 +156,29 @@ def shared_app(registry: Registry) -> Flask:
     app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(HTTPException, _gateway_http_error)
     app.register_error_handler(Exception, _unexpected_error_response)
-    harnessed = HarnessMiddleware(app.wsgi_app)
-    app.wsgi_app = _CollapseSlashes(harnessed)  # type: ignore[method-assign]
-    return app
+    orchestrator = orchestrator_service(registry)
+    gateway = _Gateway(orchestrator, app.wsgi_app)
+    app.wsgi_app = _CollapseSlashes(HarnessMiddleware(gateway))  # type: ignore[method-assign]
+    return SharedApps(app, orchestrator)
+
+
+_ORCHESTRATOR_API = re.compile(r"/[^/]+/[^/]+/orchestrator_/(?!swagger(?:/|$))")
+
+
+class _Gateway:
+    """Routes by service prefix, as the cloud's gateway does: Orchestrator's API to its service,
+    everything else (Identity, Swagger UI, the control plane) to Flask."""
+
+    def __init__(self, orchestrator: Service, flask_wsgi: WSGIApp) -> None:
+        self._orchestrator = orchestrator
+        self._flask_wsgi = flask_wsgi
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if _ORCHESTRATOR_API.match(environ.get("PATH_INFO", "")):
+            return self._orchestrator(environ, start_response)
+        return self._flask_wsgi(environ, start_response)
 
 
 class EmulatorApp:
@@ -173,9 +187,10 @@ class EmulatorApp:
     Serve it with any WSGI server; `test_client()` gives Flask's test client bound to it.
     """
 
-    def __init__(self, emulator: "Emulator", flask_app: Flask) -> None:
+    def __init__(self, emulator: "Emulator", shared: SharedApps) -> None:
         self.emulator = emulator
-        self.flask_app = flask_app
+        self.flask_app = shared.flask_app
+        self._orchestrator = shared.orchestrator
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -191,8 +206,10 @@ class EmulatorApp:
 
     @property
     def url_map(self) -> Map:
-        """The routes (werkzeug's map)."""
-        return self.flask_app.url_map
+        """Every route, Flask's and the Orchestrator service's (a copy: for reading)."""
+        orchestrator = self._orchestrator.url_map
+        rules = [*self.flask_app.url_map.iter_rules(), *orchestrator.iter_rules()]
+        return Map([rule.empty() for rule in rules])
 
     def __repr__(self) -> str:
         return f"<EmulatorApp of {self.emulator!r}>"
@@ -200,4 +217,4 @@ class EmulatorApp:
 
 def create_app(emulator: "Emulator") -> EmulatorApp:
     """The WSGI app serving `emulator`; server mode and in-process mode both use it."""
-    return EmulatorApp(emulator, shared_app(emulator.registry))
+    return EmulatorApp(emulator, shared_apps(emulator.registry))

@@ -28,7 +28,7 @@ def oauth_error_response(error: OAuthError) -> Response:
 
 def issuer_url() -> str:
     """`{base}/identity_` for the base URL this request reached the emulator at."""
-    return base_url() + "/identity_"
+    return base_url(request.environ) + "/identity_"
 
 
 def identity_blueprint() -> Blueprint:

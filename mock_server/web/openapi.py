@@ -15,6 +15,7 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     send_from_directory,
 )
 from swagger_ui_bundle import swagger_ui_path
@@ -42,7 +43,9 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _document(organization: str, tenant: str) -> Response:
-    document = build_document(current_emulator().registry, base_url(), organization, tenant)
+    document = build_document(
+        current_emulator().registry, base_url(request.environ), organization, tenant
+    )
     return json_response(document, headers=_NO_STORE)
 
 
@@ -69,7 +72,7 @@ def swagger_blueprint() -> Blueprint:
         page = render_template(
             "uipath_emulator/swagger_index.html",
             spec_url=f"{base}/v{API_VERSION}/swagger.json",
-            oauth2_redirect_url=f"{base_url()}{base}/oauth2-redirect.html",
+            oauth2_redirect_url=f"{base_url(request.environ)}{base}/oauth2-redirect.html",
             organization=organization,
             tenant=tenant,
         )

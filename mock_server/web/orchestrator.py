@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from uipath_emulator.mock_server.jsonio import dump_json
@@ -47,14 +46,16 @@ from uipath_emulator.mock_server.orchestrator.representation import (
     response_headers,
     service_root,
 )
-from uipath_emulator.mock_server.orchestrator.spec.subset import find_operation, path_exists
-from uipath_emulator.mock_server.web.context import current_emulator
+from uipath_emulator.mock_server.orchestrator.spec.subset import find_operation, path_methods
+from uipath_emulator.mock_server.web.context import emulator_of
 from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
+from uipath_emulator.mock_server.web.orchestrator_errors import orchestrator_error_response
 from uipath_emulator.mock_server.web.responses import base_url, json_response
+from uipath_emulator.mock_server.web.service import Response, Service, request
 from uipath_emulator.mock_server.world import Organization, Tenant
 
 if TYPE_CHECKING:
-    pass
+    from uipath_emulator.mock_server.emulator import Emulator
 
 PREFIX = "/<organization>/<tenant>/orchestrator_"
 ODATA = f"{PREFIX}/odata"
@@ -66,6 +67,10 @@ _ACCEPTS_JSON = frozenset({"*/*", "application/json", "application/json, */*"})
 _JSON_RANGES = frozenset({"application/json", "application/*", "*/*"})
 MAX_LISTINGS_PER_SNAPSHOT = 64
 """Listings of distinct `$` options kept for a set's current records."""
+
+
+def _emulator() -> Emulator:
+    return emulator_of(request.environ)
 
 
 def parse_key(text: str) -> int:
@@ -151,7 +156,7 @@ class _Router:
         found = found_org.find_tenant(tenant)
         if found is None:
             raise tenant_not_found(organization, tenant)
-        emulator = current_emulator()
+        emulator = _emulator()
         claims = authenticate(
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
@@ -161,7 +166,7 @@ class _Router:
         return found
 
     def organization(self, name: str) -> Organization:
-        found = current_emulator().world.find_organization(name)
+        found = _emulator().world.find_organization(name)
         if found is None:
             raise organization_not_found(name)
         return found
@@ -186,7 +191,7 @@ class _Router:
             if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
                 derived.clear()
             derived[key] = listing
-        root = service_root(base_url(), organization, tenant)
+        root = service_root(base_url(request.environ), organization, tenant)
         context = collection_context(root, entity_set, listing.context_suffix)
         return Response(
             collection_body(context, listing.count, listing.items),
@@ -200,7 +205,7 @@ class _Router:
         record_key = parse_key(key)
         options = _options(odata.parse_entity_options, entity_set)
         record = crud.get(found.entities, entity_set, record_key)
-        root = service_root(base_url(), organization, tenant)
+        root = service_root(base_url(request.environ), organization, tenant)
         context = entity_context(root, entity_set, odata.context_suffix(options))
         return _entity_response(
             {"@odata.context": context, **item(entity_set, odata.project(record, options))}
@@ -212,7 +217,7 @@ class _Router:
         body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
         record = crud.create(found.entities, entity_set, body)
         shown = entity_set.present_created(record) if entity_set.present_created else record
-        root = service_root(base_url(), organization, tenant)
+        root = service_root(base_url(request.environ), organization, tenant)
         answer = {
             "@odata.context": entity_context(root, entity_set, None),
             **item(entity_set, shown),
@@ -228,7 +233,7 @@ class _Router:
         body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
         change = crud.patch if operation is Operation.UPDATE else crud.replace
         record = change(found.entities, entity_set, record_key, body)
-        root = service_root(base_url(), organization, tenant)
+        root = service_root(base_url(request.environ), organization, tenant)
         context = entity_context(root, entity_set, None)
         return _entity_response({"@odata.context": context, **item(entity_set, record)})
 
@@ -256,12 +261,15 @@ class _Router:
             key=record_key,
             parameters=dict(request.args.items()),
             claims=request.environ.get("uipath_emulator.claims", {}),
-            now=current_emulator().clock.now(),
-            service_root=service_root(base_url(), organization, tenant),
+            now=_emulator().clock.now(),
+            service_root=service_root(base_url(request.environ), organization, tenant),
         )
         return _action_response(action.handler(context))
 
     def not_emulated(self, organization: str, tenant: str, rest: str) -> Response:
+        found = self.organization(organization)
+        if found.find_tenant(tenant) is None:
+            raise tenant_not_found(organization, tenant)
         path = "/" + rest
         method = request.method
         served = {m for pattern, methods in self.routes if pattern.fullmatch(path) for m in methods}
@@ -277,9 +285,15 @@ class _Router:
                 f"{spec_operation.summary.rstrip('.')}) is not emulated. See the emulated "
                 f"operations: {COVERAGE}",
             )
+        spec_methods = path_methods(path)
+        if spec_methods:
+            request.environ[NOT_EMULATED] = "(no such method)"
+            raise ApiError(
+                405,
+                f"Orchestrator 20.0 has no {method} operation on '{path}'.",
+                headers={"Allow": ", ".join(sorted(spec_methods))},
+            )
         request.environ[NOT_EMULATED] = "(no such path)"
-        if path_exists(path):
-            raise ApiError(405, f"Orchestrator 20.0 has no {method} operation on '{path}'.")
         closest = difflib.get_close_matches(path, _emulated_paths(self.registry), n=1, cutoff=0.5)
         hint = f" Did you mean '{closest[0]}'?" if closest else ""
         raise ApiError(404, f"Orchestrator 20.0 has no path '{path}'.{hint}")
@@ -307,55 +321,47 @@ def _action_response(result: ActionResult) -> Response:
     )
 
 
-def orchestrator_blueprint(registry: Registry) -> Blueprint:
-    """The Orchestrator routes, one generic set per registered entity set."""
-    blueprint = Blueprint("orchestrator", __name__)
+def _add_headers(response: Response) -> None:
+    response.headers.extend(response_headers())
+
+
+def orchestrator_service(registry: Registry) -> Service:
+    """Orchestrator's API: one generic set of routes per registered entity set, and a catch-all
+    saying what is not emulated."""
+    service = Service(
+        lambda error: orchestrator_error_response(error, request), finish=_add_headers
+    )
     router = _Router(registry)
     for entity_set in registry:
-        _register(blueprint, router, entity_set)
-    blueprint.add_url_rule(
+        _register(service, router, entity_set)
+    service.route(
         f"{PREFIX}/<path:rest>",
-        endpoint="not_emulated",
-        view_func=router.not_emulated,
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+        endpoint="orchestrator.not_emulated",
+        view=router.not_emulated,
+        methods=None,
     )
-
-    @blueprint.after_request
-    def orchestrator_headers(response: Response) -> Response:
-        response.headers.extend(response_headers())
-        return response
-
-    return blueprint
+    return service
 
 
-def _register(blueprint: Blueprint, router: _Router, entity_set: EntitySet) -> None:
+def _register(service: Service, router: _Router, entity_set: EntitySet) -> None:
     name = entity_set.name
     collection = f"{ODATA}/{name}"
     entity = f"{ODATA}/{name}(<key>)"
-    operations = entity_set.operations
-    collection_methods = {Operation.LIST: router.list, Operation.CREATE: router.create}
-    for operation, view in collection_methods.items():
-        if operation in operations:
-            router.serve(collection, operation.method)
-            blueprint.add_url_rule(
-                collection,
-                endpoint=f"{name}:{operation.name.lower()}",
-                view_func=partial(view, entity_set),
-                methods=[operation.method],
-            )
-    entity_views = {
-        Operation.GET: router.get,
-        Operation.REPLACE: router.update,
-        Operation.UPDATE: router.update,
-        Operation.DELETE: router.delete,
+    views = {
+        Operation.LIST: (collection, router.list),
+        Operation.CREATE: (collection, router.create),
+        Operation.GET: (entity, router.get),
+        Operation.REPLACE: (entity, router.update),
+        Operation.UPDATE: (entity, router.update),
+        Operation.DELETE: (entity, router.delete),
     }
-    for operation, view in entity_views.items():
-        if operation in operations:
-            router.serve(entity, operation.method)
-            blueprint.add_url_rule(
-                entity,
-                endpoint=f"{name}:{operation.name.lower()}",
-                view_func=partial(view, entity_set),
+    for operation, (rule, view) in views.items():
+        if operation in entity_set.operations:
+            router.serve(rule, operation.method)
+            service.route(
+                rule,
+                endpoint=f"orchestrator.{name}:{operation.name.lower()}",
+                view=partial(view, entity_set),
                 methods=[operation.method],
             )
     for action in entity_set.actions:
@@ -363,9 +369,9 @@ def _register(blueprint: Blueprint, router: _Router, entity_set: EntitySet) -> N
         if action.parameters:
             rule += action.parameters
         router.serve(rule, action.method)
-        blueprint.add_url_rule(
+        service.route(
             rule,
-            endpoint=f"{name}:{action.name.rsplit('.', 1)[-1]}",
-            view_func=partial(router.action, entity_set, action),
+            endpoint=f"orchestrator.{name}:{action.name.rsplit('.', 1)[-1]}",
+            view=partial(router.action, entity_set, action),
             methods=[action.method],
         )

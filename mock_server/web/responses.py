@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, request
+from werkzeug.wrappers import Request, Response
 
 from uipath_emulator.mock_server.jsonio import dump_json
 
@@ -23,16 +23,15 @@ def json_response(
     return response
 
 
-def base_url() -> str:
+def base_url(environ: dict[str, Any]) -> str:
     """`scheme://host[:port]` the client used to reach the emulator, for URLs in answers.
 
     Built from the WSGI environ: werkzeug's `request.host_url` converts to an IRI on every
     call, which costs more than the rest of a small request.
     """
-    environ = request.environ
     host = environ.get("HTTP_HOST")
     if not host:
-        return request.host_url.rstrip("/")
+        return Request(environ).host_url.rstrip("/")
     return f"{environ['wsgi.url_scheme']}://{host}"
 
 

@@ -510,3 +510,17 @@ def test_type_annotation_must_be_a_string(http: FlaskClient, path: str) -> None:
     message = assert_orchestrator_error(call(http, "POST", path=path, json=body), 400, 1000)
     assert message == "The value of the '@odata.type' annotation must be a string."
     assert call(http, "GET", path=f"{MACHINES}(3)").status_code == 200
+
+
+def test_put_and_patch_keep_the_stored_read_only_members() -> None:
+    """Server-managed members (`ServerlessLicensingModel`, `UpdateInfo`) survive PUT and PATCH."""
+    document = Emulator().state()
+    machine = document["organizations"][0]["tenants"][0]["entities"]["Machines"][0]
+    machine["ServerlessLicensingModel"] = "RobotUnits"
+    machine["UpdateInfo"] = {"updateStatus": "Compliant", "isCommunity": False}
+    http = Emulator(document).app.test_client()
+    path = f"{MACHINES}({machine['Id']})"
+    for method, body in (("PUT", {"Name": "REPLACED"}), ("PATCH", {"Description": "patched"})):
+        answer = call(http, method, path=path, json={**body, "UpdateInfo": None}).get_json()
+        assert answer["ServerlessLicensingModel"] == "RobotUnits"
+        assert answer["UpdateInfo"] == {"updateStatus": "Compliant", "isCommunity": False}

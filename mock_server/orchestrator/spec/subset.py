@@ -93,6 +93,6 @@ def find_operation(path: str, method: str) -> SpecOperation | None:
     return None
 
 
-def path_exists(path: str) -> bool:
-    """Whether the 20.0 description has any operation on `path`, whatever the method."""
-    return any(op.pattern.match(path) for op in all_operations())
+def path_methods(path: str) -> set[str]:
+    """The methods the 20.0 description has on `path` (empty when it has no such path)."""
+    return {op.method for op in all_operations() if op.pattern.match(path)}
