@@ -157,7 +157,11 @@ def test_state_file_is_consistent_under_concurrent_writes(
         assert by_name[machine["Name"]]["Id"] == machine["Id"]
         assert by_name[machine["Name"]]["Key"] == machine["Key"]
     assert len({machine["Id"] for machine in created}) == CREATES
-    assert sorted(path.name for path in folder.iterdir()) == ["state.json", "state.json.journal"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "state.json",
+        "state.json.journal",
+        "state.json.lock",
+    ]
 
 
 def _entity(body: dict[str, Any]) -> dict[str, Any]:
