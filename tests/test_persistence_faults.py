@@ -294,6 +294,7 @@ def _world_with_history(path: Path) -> tuple[Emulator, Api]:
     """An emulator on `path` whose snapshot, journal and default world all differ."""
     emulator = Emulator(state_file=path)
     api = Api(emulator)
+    _created(api.create("only-in-the-snapshot"))
     folded = _created(api.create("folded", Description="in the snapshot"))
     emulator.compact()
     assert api.patch(folded["Id"], Description="changed in the journal").status_code == 200
