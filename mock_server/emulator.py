@@ -6,6 +6,7 @@ import contextlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -81,19 +82,16 @@ class Emulator:
             raise ValueError("token_lifetime must be a positive number of seconds")
         self.registry = registry or default_registry()
         self._durable = DurableState(state_file) if state_file is not None else None
+        if self._durable is not None:
+            weakref.finalize(self, self._durable.close)  # a dropped emulator frees its file
         self._initial_document, initial_checked = self._initial(world)
-        recovered = self._recover()
+        self._compacting = threading.Lock()
+        """Held while the journal is folded, and by `reset`/`load`: one at a time."""
         try:
-            if recovered is not None:
-                self.world: World = load_world(recovered, self.registry, owned=True)
-            else:
-                self.world = load_world(
-                    self._initial_document, self.registry, checked=initial_checked
-                )
-        except WorldError as error:
-            source = self._durable.path if recovered is not None and self._durable else world
-            if isinstance(source, str | Path):
-                raise WorldError(f"{source}: {error}") from None
+            self.world: World = self._start_world(world, initial_checked)
+        except BaseException:
+            if self._durable is not None:
+                self._durable.close()  # a failed start leaves the state file free
             raise
         self.token_lifetime = token_lifetime
         self.signing_key = signing_key or process_signing_key()
@@ -106,12 +104,26 @@ class Emulator:
         self.control_enabled = control_enabled
         self.control_token = control_token
         self.sleep = sleep
-        self._compacting = threading.Lock()
+        self._attach(self.world)
+
+    def _start_world(self, world: WorldSource, initial_checked: bool) -> World:
+        """The world to start with: the saved state, else the initial world (then saved)."""
+        recovered = self._recover()
+        try:
+            if recovered is not None:
+                started = load_world(recovered, self.registry, owned=True)
+            else:
+                started = load_world(self._initial_document, self.registry, checked=initial_checked)
+        except WorldError as error:
+            source = self._durable.path if recovered is not None and self._durable else world
+            if isinstance(source, str | Path):
+                raise WorldError(f"{source}: {error}") from None
+            raise
         if self._durable is not None:
-            self._durable.snapshot(orjson.dumps(self.state()))
+            self._durable.snapshot(orjson.dumps(_capture(started)))
             self._durable.rotate()
             self._durable.folded()
-        self._attach(self.world)
+        return started
 
     def _initial(self, world: WorldSource) -> tuple[dict[str, Any], bool]:
         """The document `reset()` returns to, and whether it is already checked."""
@@ -124,6 +136,7 @@ class Emulator:
     def _recover(self) -> dict[str, Any] | None:
         if self._durable is None:
             return None
+        self._durable.acquire()  # before anything is touched: another emulator may use it
         self._durable.remove_stale_temporary_files()
         try:
             return self._durable.recover()
@@ -165,21 +178,24 @@ class Emulator:
             yield
 
     def compact(self) -> None:
-        """Fold the journal into a new snapshot (no-op without a state file)."""
+        """Fold the journal into a new snapshot (no-op without a state file).
+
+        A failure is logged, not raised: the journals keep every change, and the next
+        compaction (or start) folds them.
+        """
         durable = self._durable
         if durable is None:
             return
         with self._compacting:
             world = self.world
-            with self._all_tenants_locked(world):
-                durable.rotate()
-                captured = _capture(world)
             try:
+                with self._all_tenants_locked(world):
+                    durable.rotate()
+                    captured = _capture(world)
                 durable.snapshot(orjson.dumps(captured))
+                durable.folded()
             except PersistenceError as error:
                 _log.error("uipath-mock: %s (the journal keeps every change)", error)
-                return
-            durable.folded()
 
     def state(self) -> dict[str, Any]:
         """The whole world as a world document (the format of world files)."""
@@ -203,11 +219,16 @@ class Emulator:
     def _replace(self, world: World) -> None:
         durable = self._durable
         old = self.world
-        with self._all_tenants_locked(old):
+        with self._compacting, self._all_tenants_locked(old):
             if durable is not None:
-                durable.rotate()
+                if durable.has_unfolded_changes():
+                    # Fold the journals into a snapshot of the current world first: were they
+                    # still there under the new world's snapshot, a crash right after it
+                    # would replay the old world's changes onto the new one.
+                    durable.rotate()
+                    durable.snapshot(orjson.dumps(_capture(old)))
+                    durable.folded()
                 durable.snapshot(orjson.dumps(dump_world(world)))
-                durable.folded()
             self._attach(world)
             for tenant in old.tenants():
                 tenant.entities.retire()
@@ -221,9 +242,10 @@ class Emulator:
         return EntityHandle(self, organization, tenant, entity_set)
 
     def close(self) -> None:
-        """Release the state file (a later emulator may open it)."""
+        """Release the state file (a later emulator may open it); later writes answer 503."""
         if self._durable is not None:
-            self._durable.close()
+            with self._compacting:  # a compaction under way finishes first
+                self._durable.close()
 
     def intercept(self, *base_urls: str) -> Interceptor:
         """Route `requests` calls to these base URLs (default the cloud's) into this emulator.

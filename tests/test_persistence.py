@@ -157,7 +157,11 @@ def test_state_file_is_consistent_under_concurrent_writes(
         assert by_name[machine["Name"]]["Id"] == machine["Id"]
         assert by_name[machine["Name"]]["Key"] == machine["Key"]
     assert len({machine["Id"] for machine in created}) == CREATES
-    assert sorted(path.name for path in folder.iterdir()) == ["state.json", "state.json.journal"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "state.json",
+        "state.json.journal",
+        "state.json.lock",
+    ]
 
 
 def _entity(body: dict[str, Any]) -> dict[str, Any]:
@@ -228,3 +232,19 @@ def test_in_process_rejected_request_leaves_state_file_alone(
     assert response.status_code == status, response.data
     assert path.read_bytes() == before
     assert (path.stat().st_ino, path.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+
+
+def test_an_emulator_dropped_without_close_frees_its_state_file(tmp_path: Path) -> None:
+    """A test that drops an emulator (app built, so a reference cycle) can reopen its file."""
+    path = tmp_path / "state.json"
+    first = Emulator(state_file=path)
+    created = first.entities("acme", "DefaultTenant", "Machines").add({"Name": "kept"})
+    assert first.app is not None
+    del first
+    again = Emulator(state_file=path)
+    try:
+        assert (
+            again.entities("acme", "DefaultTenant", "Machines").get(created["Id"])["Name"] == "kept"
+        )
+    finally:
+        again.close()

@@ -11,6 +11,7 @@ from uipath_emulator.mock_server.cli.banner import start_banner
 from uipath_emulator.mock_server.control.hosts import is_loopback_name
 from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey
+from uipath_emulator.mock_server.persistence import PersistenceError
 from uipath_emulator.mock_server.transports.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_IDLE_TIMEOUT,
@@ -139,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except WorldError as error:
         _fail(str(error))
-    except OSError as error:
+    except (OSError, PersistenceError) as error:
         _fail(f"cannot use --state {args.state}: {error}")
     _allow_open_files(args.connection_limit + 64)
     try:

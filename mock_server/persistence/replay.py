@@ -34,6 +34,26 @@ class JournalError(ValueError):
     """A journal line that cannot be read (other than a last line cut short by a crash)."""
 
 
+def _is_entry(entry: Any) -> bool:
+    """Whether a parsed line has the shape `commit_line` writes."""
+    if not isinstance(entry, dict):
+        return False
+    changes, next_ids = entry.get("changes"), entry.get("next_ids")
+    if not (
+        isinstance(entry.get("org"), str)
+        and isinstance(entry.get("tenant"), str)
+        and isinstance(changes, list)
+        and isinstance(next_ids, dict)
+    ):
+        return False
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("set"), str):
+            return False
+        if not (isinstance(change.get("put"), dict) or "delete" in change):
+            return False
+    return all(type(value) is int for value in next_ids.values())
+
+
 def read_lines(data: bytes, name: str) -> list[dict[str, Any]]:
     """The journal's commits; a last line without its newline (a write cut short) is dropped."""
     lines = data.split(b"\n")
@@ -44,9 +64,12 @@ def read_lines(data: bytes, name: str) -> list[dict[str, Any]]:
         if not raw:
             continue
         try:
-            commits.append(orjson.loads(raw))
+            entry = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            raise JournalError(f"{name}: line {number} is not a journal entry") from None
+            entry = None
+        if not _is_entry(entry):
+            raise JournalError(f"{name}: line {number} is not a journal entry")
+        commits.append(entry)
     return commits
 
 
