@@ -8,16 +8,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 import requests
-from flask.testing import FlaskClient
 
+from tests.orchestrator.helpers import token_for
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
     MACHINES_PATH,
-    TOKEN_PATH,
     EmulatorProcess,
     bearer,
     get_token,
@@ -27,7 +25,7 @@ from tests.subprocess_helpers import (
 )
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.persistence import DurableState
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 
 CREATES = 30
 WRITERS = 4
@@ -173,28 +171,14 @@ def _entity(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _token(http: FlaskClient) -> str:
-    response = http.post(
-        TOKEN_PATH,
-        data=urlencode(
-            {
-                "grant_type": "client_credentials",
-                "client_id": FULL.client_id,
-                "client_secret": FULL.client_secret,
-            }
-        ),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code == 200, response.data
-    return str(response.get_json()["access_token"])
-
-
 def test_in_process_create_is_saved_and_reloaded(tmp_path: Path) -> None:
     """A create through the Flask app is saved at once; a new Emulator on the file sees it."""
     path = tmp_path / "state.json"
     emulator = Emulator(state_file=path)
     http = emulator.app.test_client()
-    created = http.post(MACHINES_PATH, json={"Name": "in-process-1"}, headers=bearer(_token(http)))
+    created = http.post(
+        MACHINES_PATH, json={"Name": "in-process-1"}, headers=bearer(token_for(http))
+    )
     assert created.status_code == 201, created.data
     machine = created.get_json()
 
@@ -207,7 +191,7 @@ def test_in_process_create_is_saved_and_reloaded(tmp_path: Path) -> None:
     emulator.close()
     reloaded = Emulator(state_file=path)
     again = reloaded.app.test_client()
-    found = again.get(f"{MACHINES_PATH}({machine['Id']})", headers=bearer(_token(again)))
+    found = again.get(f"{MACHINES_PATH}({machine['Id']})", headers=bearer(token_for(again)))
     assert found.status_code == 200, found.data
     assert _entity(found.get_json()) == _entity(machine)
 
@@ -224,7 +208,7 @@ def test_in_process_rejected_request_leaves_state_file_alone(
     path = tmp_path / "state.json"
     emulator = Emulator(state_file=path)
     http = emulator.app.test_client()
-    token = _token(http)
+    token = token_for(http)
     before, stat = path.read_bytes(), path.stat()
 
     response = http.post(MACHINES_PATH, json=body, headers=bearer(token))

@@ -18,20 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import orjson
 import pytest
 import requests
-from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests import subprocess_helpers
+from tests.orchestrator.helpers import token_for
 from tests.subprocess_helpers import (
     HTTP_TIMEOUT,
     MACHINES_PATH,
     START_TIMEOUT,
-    TOKEN_PATH,
     EmulatorProcess,
     bearer,
     get_token,
@@ -43,7 +41,7 @@ from tests.subprocess_helpers import (
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.entities.catalog import default_registry
 from uipath_emulator.mock_server.persistence import DurableState, PersistenceError, durable
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 from uipath_emulator.mock_server.world import WorldError, dump_world, load_world
 
 STATE = "state.json"
@@ -191,28 +189,12 @@ def faulty_os(monkeypatch: pytest.MonkeyPatch) -> FaultyOS:
 # --- in-process helpers --------------------------------------------------------------------
 
 
-def _token(http: FlaskClient) -> str:
-    response = http.post(
-        TOKEN_PATH,
-        data=urlencode(
-            {
-                "grant_type": "client_credentials",
-                "client_id": FULL.client_id,
-                "client_secret": FULL.client_secret,
-            }
-        ),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code == 200, response.data
-    return str(response.get_json()["access_token"])
-
-
 class Api:
     """The Machines API and the control plane of an in-process emulator, with a token."""
 
     def __init__(self, emulator: Emulator) -> None:
         self.http = emulator.app.test_client()
-        self.headers = bearer(_token(self.http))
+        self.headers = bearer(token_for(self.http))
 
     def create(self, name: str, **fields: Any) -> TestResponse:
         """POST a machine."""
