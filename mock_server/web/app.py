@@ -25,6 +25,7 @@ from uipath_emulator.mock_server.web.middleware import (
 )
 from uipath_emulator.mock_server.web.openapi import openapi_blueprint, swagger_blueprint
 from uipath_emulator.mock_server.web.orchestrator import orchestrator_blueprint
+from uipath_emulator.mock_server.web.portal import portal_blueprint
 from uipath_emulator.mock_server.web.responses import json_response, new_trace_id
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def create_app(emulator: "Emulator") -> Flask:
     app.before_request(_refuse_unread_body)
     app.register_blueprint(identity_blueprint(emulator))
     app.register_blueprint(orchestrator_blueprint(emulator))
+    app.register_blueprint(portal_blueprint(emulator))
     app.register_blueprint(swagger_blueprint(emulator))
     control = control_blueprint(emulator)  # nested blueprints are behind the control guard
     control.register_blueprint(dashboard_blueprint(emulator))
