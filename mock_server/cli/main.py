@@ -132,18 +132,26 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _start_proxy(emulator: Emulator, args: argparse.Namespace) -> ProxyServer | None:
-    """The proxy of `--proxy-port`, serving; None (said on stderr) if its port is taken.
-
-    A CA folder that cannot be used stops the start with the reason (`_fail`).
-    """
+def _certificate_authority(args: argparse.Namespace) -> CertificateAuthority | None:
+    """The proxy's CA (made on first use) when `--proxy-port` is given; a folder that cannot be
+    used stops the start with the reason."""
+    if args.proxy_port is None:
+        if args.ca_dir is not None:
+            _fail("--ca-dir is the proxy's CA folder: give --proxy-port too")
+        return None
     folder = args.ca_dir or str(default_ca_dir())
     try:
-        authority = CertificateAuthority.load_or_create(folder)
+        return CertificateAuthority.load_or_create(folder)
     except CAError as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot use the CA folder {folder}: {error}")
+
+
+def _start_proxy(
+    emulator: Emulator, authority: CertificateAuthority, args: argparse.Namespace
+) -> ProxyServer | None:
+    """The proxy of `--proxy-port`, serving; None (said on stderr) if it cannot listen."""
     try:
         proxy = ProxyServer(
             emulator,
@@ -163,11 +171,19 @@ def _start_proxy(emulator: Emulator, args: argparse.Namespace) -> ProxyServer | 
     return proxy.start()
 
 
+def _proxy_setup(proxy: ProxyServer | None) -> ProxySetup | None:
+    if proxy is None:
+        return None
+    environment = proxy.environment()
+    return ProxySetup(
+        proxy.url, environment["NO_PROXY"], proxy.authority.cert_path, proxy.authority.bundle_path
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the emulator until Ctrl-C or SIGTERM; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if args.ca_dir is not None and args.proxy_port is None:
-        _fail("--ca-dir is the proxy's CA folder: give --proxy-port too")
+    authority = _certificate_authority(args)
     try:
         signing_key = SigningKey.from_pem_file(args.signing_key) if args.signing_key else None
     except (OSError, ValueError) as error:
@@ -205,23 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     proxy = None
-    if args.proxy_port is not None:
-        proxy = _start_proxy(emulator, args)
+    if authority is not None:
+        proxy = _start_proxy(emulator, authority, args)
         if proxy is None:
             server.stop()
             return 1
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    setup = None
-    if proxy is not None:
-        environment = proxy.environment()
-        setup = ProxySetup(
-            proxy.url,
-            environment["NO_PROXY"],
-            proxy.authority.cert_path,
-            proxy.authority.bundle_path,
-        )
     banner = start_banner(
-        server.base_url, emulator.world, control_enabled=control_enabled, proxy=setup
+        server.base_url, emulator.world, control_enabled=control_enabled, proxy=_proxy_setup(proxy)
     )
     print(banner, flush=True)
     if not control_enabled:

@@ -30,6 +30,7 @@ from uipath_emulator.mock_server.transports.proxy.http11 import (
 from uipath_emulator.mock_server.transports.proxy.streams import SocketStream, TlsStream
 from uipath_emulator.mock_server.transports.proxy.targets import (
     RefusedError,
+    check_version,
     host_header_matches,
     plain_target,
     tunnel_host,
@@ -91,6 +92,7 @@ class ClientConnection:
                 request = exchange.next_request()
                 if request is None:
                     return
+                check_version(request.http_version)
                 if request.method == b"CONNECT":
                     host = tunnel_host(request.target)
                 else:
@@ -123,6 +125,7 @@ class ClientConnection:
                 request = inner.next_request()
                 if request is None:
                     return
+                check_version(request.http_version)
                 path = tunnelled_path(request.target, host)
             except RefusedError as error:
                 self._refuse(tls, error)

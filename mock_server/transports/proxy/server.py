@@ -69,6 +69,7 @@ class ProxyServer:
         for name in EMULATED_HOSTS:  # made now, so the first CONNECT does not pay for them
             authority.server_context(name)
         self._listener = _listen(host, port)
+        self._port = int(self._listener.getsockname()[1])
         self._waker, self._wake_end = socket.socketpair()
         self._waker.setblocking(False)
         self._wake_end.setblocking(False)
@@ -81,7 +82,7 @@ class ProxyServer:
     @property
     def port(self) -> int:
         """The port the proxy listens on."""
-        return int(self._listener.getsockname()[1])
+        return self._port
 
     @property
     def url(self) -> str:

@@ -42,6 +42,18 @@ def _ascii(target: bytes) -> str:
         raise RefusedError(HTTPStatus.BAD_REQUEST, "the request target is not ASCII") from None
 
 
+_VERSIONS = (b"1.0", b"1.1")
+
+
+def check_version(http_version: bytes) -> None:
+    """`RefusedError` (505) for an HTTP version other than 1.0 and 1.1."""
+    if http_version not in _VERSIONS:
+        raise RefusedError(
+            HTTPStatus.HTTP_VERSION_NOT_SUPPORTED,
+            f"HTTP/{http_version.decode('ascii', 'replace')} is not served; use HTTP/1.1",
+        )
+
+
 def tunnel_host(target: bytes) -> str:
     """The emulated host a `CONNECT host:port` names; `RefusedError` for any other target."""
     text = _ascii(target)
