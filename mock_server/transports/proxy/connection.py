@@ -117,7 +117,7 @@ class ClientConnection:
         try:
             tls.handshake()
         except ssl.SSLError as error:
-            _log_handshake_failure(self.address, host, error, self._authority)
+            _log_handshake_failure(self.address, host, error, tls.bytes_sent, self._authority)
             return
         inner = HttpExchange(tls)
         while True:
@@ -189,19 +189,28 @@ def _malformed(error: h11.RemoteProtocolError) -> RefusedError:
 
 
 def _log_handshake_failure(
-    address: str, host: str, error: ssl.SSLError, authority: CertificateAuthority
+    address: str, host: str, error: ssl.SSLError, sent: int, authority: CertificateAuthority
 ) -> None:
+    """Say what to do when a client refused the leaf: the commonest setup mistake.
+
+    A client that does not trust the CA either sends an alert (`unknown_ca`), or, as asyncio's
+    TLS does (UiPath's CLI), just closes the connection once it has the certificate.
+    """
     reason = str(getattr(error, "reason", None) or error)
     if any(alert in reason for alert in _UNTRUSTED_CA_ALERTS):
-        _log.warning(
-            "uipath-mock proxy: the client at %s refused the certificate for %s (%s): it does "
-            "not trust the emulator's CA; set SSL_CERT_FILE and REQUESTS_CA_BUNDLE to %s, or "
-            "trust %s (see the banner)",
-            address,
-            host,
-            reason,
-            authority.bundle_path,
-            authority.cert_path,
+        what = f"refused the certificate for {host} ({reason}): it does not trust"
+    elif sent and (isinstance(error, ssl.SSLEOFError) or "EOF" in reason):
+        what = (
+            f"closed the connection on receiving the certificate for {host}: if it does not trust"
         )
     else:
         _log.debug("uipath-mock proxy: TLS handshake from %s for %s: %s", address, host, reason)
+        return
+    _log.warning(
+        "uipath-mock proxy: the client at %s %s the emulator's CA, set SSL_CERT_FILE and "
+        "REQUESTS_CA_BUNDLE to %s, or trust %s (see the banner)",
+        address,
+        what,
+        authority.bundle_path,
+        authority.cert_path,
+    )

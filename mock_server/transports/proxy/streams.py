@@ -52,6 +52,7 @@ class TlsStream:
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
         self._tls = context.wrap_bio(self._incoming, self._outgoing, server_side=True)
+        self.bytes_sent = 0
         if received:
             self._incoming.write(received)
 
@@ -98,3 +99,4 @@ class TlsStream:
         data = self._outgoing.read()
         if data:
             self.socket.sendall(data)
+            self.bytes_sent += len(data)
