@@ -13,7 +13,7 @@ from bench.load import choose_tool
 from bench.report import Row, table, write_json
 from bench.settings import FULL, QUICK
 
-SCENARIOS = ("inprocess", "server", "startup", "scale")
+SCENARIOS = ("inprocess", "server", "startup", "scale", "proxy")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -99,6 +99,11 @@ def main() -> None:
 
             print("scenario 4: scale", flush=True)
             rows += scenario_scale.run(settings, workdir, details)
+        if "proxy" in chosen:
+            from bench import scenario_proxy
+
+            print("scenario 5: HTTPS proxy", flush=True)
+            rows += scenario_proxy.run(settings, workdir)
     wall = time.perf_counter() - started
     text = table(rows)
     print()

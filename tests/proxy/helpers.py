@@ -2,10 +2,12 @@
 
 import socket
 import ssl
+import sys
 from pathlib import Path
 
 import requests
 
+from tests.subprocess_helpers import child_env
 from uipath_emulator.mock_server.tls import CertificateAuthority
 from uipath_emulator.mock_server.transports.proxy import ProxyServer
 from uipath_emulator.mock_server.well_known import FULL
@@ -80,3 +82,32 @@ def open_tunnel(
     if alpn:
         context.set_alpn_protocols(alpn)
     return context.wrap_socket(sock, server_hostname=host)
+
+
+def isolated_environment(tmp_path: Path) -> dict[str, str]:
+    """A child's environment: a temporary HOME, no UiPath or proxy settings, telemetry off."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = child_env()
+    env.update(
+        HOME=str(home),
+        USERPROFILE=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        UIPATH_TELEMETRY_ENABLED="false",
+    )
+    for name in ("NO_PROXY", "no_proxy", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "SSL_CERT_DIR"):
+        env.pop(name, None)
+    return env
+
+
+def client_environment(tmp_path: Path, proxy: dict[str, str]) -> dict[str, str]:
+    """`isolated_environment` plus the proxy's variables; `HTTP_PROXY` on the proxy too, so
+    that a plain-HTTP call to any other host is refused instead of reaching the network."""
+    env = isolated_environment(tmp_path)
+    env.update(proxy, no_proxy=proxy["NO_PROXY"], HTTP_PROXY=proxy["HTTPS_PROXY"])
+    if sys.platform in ("win32", "darwin"):
+        # There UiPath's SDK verifies with the OS trust store only (truststore), which a test
+        # must not change: the README's documented alternative.
+        env["UIPATH_DISABLE_SSL_VERIFY"] = "true"
+    return env

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.subprocess_helpers import EmulatorProcess, child_env
+from tests.proxy.helpers import client_environment
+from tests.subprocess_helpers import EmulatorProcess
 from uipath_emulator.mock_server.cli.banner import PROXY_HEADING
 from uipath_emulator.mock_server.transports.proxy import ProxyServer
 from uipath_emulator.mock_server.transports.server import EmulatorServer
@@ -60,27 +61,6 @@ def console_script(name: str) -> str:
         if candidate.is_file():
             return str(candidate)
     pytest.fail(f"{name} is not installed beside {sys.executable} (pip install '.[test]')")
-
-
-def client_environment(tmp_path: Path, proxy: dict[str, str]) -> dict[str, str]:
-    """A child's environment: temporary HOME, the proxy's variables, telemetry off."""
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    env = child_env(proxy)
-    env.update(
-        HOME=str(home),
-        USERPROFILE=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        no_proxy=proxy["NO_PROXY"],
-        HTTP_PROXY=proxy["HTTPS_PROXY"],
-        UIPATH_TELEMETRY_ENABLED="false",
-    )
-    if sys.platform in ("win32", "darwin"):
-        # There UiPath's SDK verifies with the OS trust store only (truststore), which a test
-        # must not change: the README's documented alternative.
-        env["UIPATH_DISABLE_SSL_VERIFY"] = "true"
-    return env
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,72 @@
+"""The README's "Clients that hard-code cloud.uipath.com" examples, run as a reader pastes them."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.proxy.helpers import isolated_environment
+from tests.proxy.test_uipath_clients import PROXY_LINE
+from tests.subprocess_helpers import EmulatorProcess
+from tests.test_readme import fenced_blocks
+from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES
+
+SECTION = "Clients that hard-code cloud.uipath.com"
+README_PROXY = "http://127.0.0.1:8443"
+README_SERVER = "http://127.0.0.1:8080"
+
+
+def with_this_environment_first(env: dict[str, str]) -> dict[str, str]:
+    """`env` with this interpreter's folder (its `python3`, `uipath`) first on PATH."""
+    folder = str(Path(sys.executable).parent)
+    return {**env, "PATH": os.pathsep.join([folder, env.get("PATH", "")])}
+
+
+@pytest.mark.skipif(
+    shutil.which("bash") is None or sys.platform == "win32", reason="needs bash (POSIX)"
+)
+def test_bash_setup_logs_in_and_the_sdk_lists_the_machines(tmp_path: Path) -> None:
+    """The section's bash block, with this run's ports and a temporary HOME, prints 8."""
+    (setup,) = [block for block in fenced_blocks(SECTION, "sh") if "uipath auth" in block]
+    home = tmp_path / "home"
+    ca_dir = home / ".local" / "share" / "uipath-cloud-emulator" / "ca"
+    with EmulatorProcess("--proxy-port", "0", "--ca-dir", str(ca_dir)) as server:
+        match = PROXY_LINE.search(server.wait_for_line(PROXY_LINE))
+        assert match is not None
+        script = setup.replace(README_PROXY, match.group(1)).replace(README_SERVER, server.base_url)
+        env = with_this_environment_first(isolated_environment(tmp_path))
+        work = tmp_path / "project"
+        work.mkdir()
+        run = subprocess.run(  # noqa: S603 - bash on the README's own commands, loopback only
+            ["bash", "-euo", "pipefail", "-c", script],  # noqa: S607 - bash from PATH
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines()[-1] == str(DEFAULT_TENANT_MACHINES)
+    assert (work / ".env").is_file()
+
+
+def test_fixture_example_passes(tmp_path: Path) -> None:
+    """The section's pytest example passes as written, in a project of its own."""
+    (block,) = fenced_blocks(SECTION, "python")
+    (tmp_path / "test_readme_proxy_example.py").write_text(block, encoding="utf-8")
+    env = with_this_environment_first(isolated_environment(tmp_path))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "1 passed" in run.stdout
