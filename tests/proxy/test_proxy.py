@@ -252,3 +252,17 @@ def test_body_over_the_limit_is_413_and_closes(uipath_proxy: ProxyServer) -> Non
     assert head.startswith(b"HTTP/1.1 413 Payload Too Large\r\n")
     assert b"\r\nConnection: close\r\n" in head
     assert b'"error":"invalid_request"' in body
+
+
+def test_expect_100_continue_is_answered_before_the_body(uipath_proxy: ProxyServer) -> None:
+    """A client that sends `Expect: 100-continue` gets `100 Continue`, then the answer."""
+    body = "&".join(f"{name}={value}" for name, value in TOKEN_FORM.items()).replace(" ", "%20")
+    with open_tunnel(uipath_proxy) as tunnel:
+        tunnel.sendall(
+            b"POST /identity_/connect/token HTTP/1.1\r\nHost: cloud.uipath.com\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        assert read_head(tunnel) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        tunnel.sendall(body.encode())
+        assert read_head(tunnel).startswith(b"HTTP/1.1 200 OK\r\n")

@@ -73,6 +73,8 @@ class ClientConnection:
             pass
         except (OSError, ssl.SSLError, h11.ProtocolError) as error:
             _log.debug("uipath-mock proxy: connection from %s ended: %r", self.address, error)
+        except Exception:  # a bug here must end one connection, never the proxy's thread quietly
+            _log.exception("uipath-mock proxy: unexpected error serving %s", self.address)
         finally:
             self.socket.close()
 

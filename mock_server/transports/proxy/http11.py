@@ -60,7 +60,8 @@ class HttpExchange:
         if self._declared_length > limit:
             raise BodyTooLargeError
         if self.connection.they_are_waiting_for_100_continue:
-            self.stream.sendall(self.connection.send(h11.InformationalResponse(status_code=100)))
+            interim = h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")
+            self.stream.sendall(self.connection.send(interim) or b"")
         parts: list[bytes] = []
         size = 0
         while True:

@@ -118,7 +118,8 @@ def tunnelled_path(target: bytes, host: str) -> str:
 def host_header_matches(value: str, host: str) -> bool:
     """Whether a `Host` header names `host` (any case, any port)."""
     try:
-        hostname = urlsplit(f"//{value}").hostname
+        parts = urlsplit(f"//{value}")
+        hostname, _ = parts.hostname, parts.port  # `.port` refuses a port that is no number
     except ValueError:
         return False
     return hostname is not None and emulated_host(hostname) == host
