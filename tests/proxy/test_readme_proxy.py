@@ -17,6 +17,11 @@ from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES
 SECTION = "Clients that hard-code cloud.uipath.com"
 README_PROXY = "http://127.0.0.1:8443"
 README_SERVER = "http://127.0.0.1:8080"
+LINUX_ONLY = pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("bash") is None,
+    reason="the section's examples are Linux's setup (bash; truststore reading SSL_CERT_FILE); "
+    "on Windows and macOS UiPath's SDK needs the CA in the OS store, which a test must not touch",
+)
 
 
 def with_this_environment_first(env: dict[str, str]) -> dict[str, str]:
@@ -25,9 +30,7 @@ def with_this_environment_first(env: dict[str, str]) -> dict[str, str]:
     return {**env, "PATH": os.pathsep.join([folder, env.get("PATH", "")])}
 
 
-@pytest.mark.skipif(
-    shutil.which("bash") is None or sys.platform == "win32", reason="needs bash (POSIX)"
-)
+@LINUX_ONLY
 def test_bash_setup_logs_in_and_the_sdk_lists_the_machines(tmp_path: Path) -> None:
     """The section's bash block, with this run's ports and a temporary HOME, prints 8."""
     (setup,) = [block for block in fenced_blocks(SECTION, "sh") if "uipath auth" in block]
@@ -54,6 +57,7 @@ def test_bash_setup_logs_in_and_the_sdk_lists_the_machines(tmp_path: Path) -> No
     assert (work / ".env").is_file()
 
 
+@LINUX_ONLY
 def test_fixture_example_passes(tmp_path: Path) -> None:
     """The section's pytest example passes as written, in a project of its own."""
     (block,) = fenced_blocks(SECTION, "python")
