@@ -24,7 +24,7 @@ from tests.proxy.helpers import (
 )
 from uipath_emulator.mock_server.transports.proxy import ProxyServer
 from uipath_emulator.mock_server.transports.server import EmulatorServer
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
 
 MACHINES = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
 
@@ -266,3 +266,16 @@ def test_expect_100_continue_is_answered_before_the_body(uipath_proxy: ProxyServ
         assert read_head(tunnel) == b"HTTP/1.1 100 Continue\r\n\r\n"
         tunnel.sendall(body.encode())
         assert read_head(tunnel).startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_portal_call_through_the_proxy_names_the_tokens_organization(
+    session: requests.Session,
+) -> None:
+    """With a cloud base URL, `uipath auth`'s portal call goes through the proxy and is served."""
+    answer = session.get(
+        f"{CLOUD}/{ORGANIZATION_ID}/portal_/api/filtering/leftnav/tenantsAndOrganizationInfo",
+        headers={"Authorization": f"Bearer {token(session)}"},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["organization"] == {"id": ORGANIZATION_ID, "name": ORGANIZATION}

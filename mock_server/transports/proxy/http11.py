@@ -16,6 +16,8 @@ from uipath_emulator.mock_server.transports.serving import SERVER_HEADER
 MAX_HEAD_BYTES = 64 * 1024
 """A request line and headers larger than this are refused (431, from h11)."""
 
+_REASON_LIMIT = 400
+
 
 class Stream(Protocol):
     """What an exchange reads from and writes to (a socket, or TLS over one)."""
@@ -126,7 +128,10 @@ def plain_answer(status: int, reason: str, text: str) -> bytes:
 
     Written without h11: after a malformed request h11 will not send anything more.
     """
-    body = (text.replace("\r", " ").replace("\n", " ") + "\n").encode("utf-8")
+    line = text.replace("\r", " ").replace("\n", " ")
+    if len(line) > _REASON_LIMIT:  # reasons may quote what the client sent
+        line = line[:_REASON_LIMIT] + "..."
+    body = (line + "\n").encode("utf-8")
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
         f"Connection: close\r\n"
