@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.proxy.helpers import read_head
-from tests.subprocess_helpers import EmulatorProcess, stderr_lines
+from tests.subprocess_helpers import EmulatorProcess, http_session, stderr_lines
 from uipath_emulator.mock_server.cli.banner import PROXY_HEADING, ProxySetup, start_banner
 from uipath_emulator.mock_server.cli.main import main
 from uipath_emulator.mock_server.emulator import Emulator
@@ -106,6 +106,9 @@ def test_sigterm_stops_server_and_proxy_with_a_tunnel_open(tmp_path: Path) -> No
     with EmulatorProcess("--proxy-port", "0", "--ca-dir", str(tmp_path)) as server:
         line = server.wait_for_line(PROXY_HEADING)
         port = int(line.rsplit(":", 1)[1])
+        server.wait_for_banner_end()
+        with http_session() as session:  # the server answers: its loop is running
+            assert session.get(server.url("/_emulator/health"), timeout=10).status_code == 200
         with socket.create_connection(("127.0.0.1", port), timeout=10) as tunnel:
             tunnel.sendall(b"CONNECT cloud.uipath.com:443 HTTP/1.1\r\nHost: x\r\n\r\n")
             assert read_head(tunnel).startswith(b"HTTP/1.1 200 ")

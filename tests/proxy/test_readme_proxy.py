@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,8 @@ from tests.proxy.helpers import isolated_environment
 from tests.proxy.test_uipath_clients import PROXY_LINE
 from tests.subprocess_helpers import EmulatorProcess
 from tests.test_readme import fenced_blocks
+from uipath_emulator.mock_server.transports.proxy import ProxyServer
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import DEFAULT_TENANT_MACHINES
 
 SECTION = "Clients that hard-code cloud.uipath.com"
@@ -58,19 +61,24 @@ def test_bash_setup_logs_in_and_the_sdk_lists_the_machines(tmp_path: Path) -> No
 
 
 @LINUX_ONLY
-def test_fixture_example_passes(tmp_path: Path) -> None:
-    """The section's pytest example passes as written, in a project of its own."""
+def test_fixture_example_passes(
+    uipath_server: EmulatorServer,
+    uipath_proxy: ProxyServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The section's pytest example passes as written, given this session's fixtures."""
     (block,) = fenced_blocks(SECTION, "python")
-    (tmp_path / "test_readme_proxy_example.py").write_text(block, encoding="utf-8")
-    env = with_this_environment_first(isolated_environment(tmp_path))
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout[-3000:]
-    assert "1 passed" in run.stdout
+    for name, value in isolated_environment(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    for name in list(os.environ):
+        if name.upper().startswith("UIPATH_") or name.upper().endswith("_PROXY"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("UIPATH_TELEMETRY_ENABLED", "false")
+    monkeypatch.setenv("PATH", with_this_environment_first(dict(os.environ))["PATH"])
+    namespace: dict[str, Any] = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    (example,) = [value for name, value in namespace.items() if name.startswith("test_")]
+    work = tmp_path / "example"
+    work.mkdir()
+    example(uipath_server, uipath_proxy, work)
