@@ -13,7 +13,7 @@ from bench.load import choose_tool
 from bench.report import Row, table, write_json
 from bench.settings import FULL, QUICK
 
-SCENARIOS = ("inprocess", "server", "startup", "scale", "persistence")
+SCENARIOS = ("inprocess", "server", "startup", "scale", "persistence", "proxy")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -104,6 +104,11 @@ def main() -> None:
 
             print("scenario 5: persistence", flush=True)
             rows += scenario_persistence.run(settings, workdir)
+        if "proxy" in chosen:
+            from bench import scenario_proxy
+
+            print("scenario 6: HTTPS proxy", flush=True)
+            rows += scenario_proxy.run(settings, workdir)
     wall = time.perf_counter() - started
     text = table(rows)
     print()

@@ -4,7 +4,10 @@
   in-process (no socket);
 - `uipath_server`: one real HTTP server per session on a free loopback port, reset before
   each test; `.base_url`, `.emulator`;
-- `uipath_client`: the bundled client with the well-known `full` app, on `uipath_emulator`.
+- `uipath_client`: the bundled client with the well-known `full` app, on `uipath_emulator`;
+- `uipath_proxy`: an HTTPS proxy in front of `uipath_server`'s emulator (one per session, with
+  a CA of its own in a temporary folder), for clients that hard-code https://cloud.uipath.com;
+  `.environment()` gives the variables that send a client (e.g. a subprocess) through it.
 
 `@pytest.mark.uipath_world("world.json")` loads another world file (a relative path is taken
 from the test file's folder) into the fixtures for one test.
@@ -19,6 +22,7 @@ import pytest
 if TYPE_CHECKING:
     from uipath_emulator.client import UiPathClient
     from uipath_emulator.mock_server.emulator import Emulator
+    from uipath_emulator.mock_server.transports.proxy import ProxyServer
     from uipath_emulator.mock_server.transports.server import EmulatorServer
 
 
@@ -81,6 +85,31 @@ def uipath_server(
     if world is not None:
         server.emulator.load(world)
     return server
+
+
+@pytest.fixture(scope="session")
+def _uipath_proxy_session(
+    _uipath_server_session: "EmulatorServer", tmp_path_factory: pytest.TempPathFactory
+) -> Iterator["ProxyServer"]:
+    from uipath_emulator.mock_server.tls import CertificateAuthority
+    from uipath_emulator.mock_server.transports.proxy import ProxyServer
+
+    authority = CertificateAuthority.load_or_create(tmp_path_factory.mktemp("uipath-proxy-ca"))
+    with ProxyServer(_uipath_server_session.emulator, authority) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def uipath_proxy(
+    uipath_server: "EmulatorServer", _uipath_proxy_session: "ProxyServer"
+) -> "ProxyServer":
+    """The session's HTTPS proxy in front of `uipath_server`'s emulator (reset for this test).
+
+    `CONNECT cloud.uipath.com:443` (and alpha, staging) reaches the emulator; `.url` is the
+    proxy, `.environment()` the `HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE` and
+    `REQUESTS_CA_BUNDLE` values for a client, `.authority` the CA (a temporary one).
+    """
+    return _uipath_proxy_session
 
 
 @pytest.fixture

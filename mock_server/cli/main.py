@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
-from uipath_emulator.mock_server.cli.banner import start_banner
+from uipath_emulator.mock_server.cli.banner import ProxySetup, start_banner
 from uipath_emulator.mock_server.control.hosts import is_loopback_name
 from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulator
 from uipath_emulator.mock_server.identity.tokens import SigningKey
 from uipath_emulator.mock_server.persistence import PersistenceError
+from uipath_emulator.mock_server.tls import CAError, CertificateAuthority, default_ca_dir
+from uipath_emulator.mock_server.transports.proxy import ProxyServer
 from uipath_emulator.mock_server.transports.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_IDLE_TIMEOUT,
@@ -83,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="load the world from FILE if it exists and write it back after every change",
     )
+    parser.add_argument(
+        "--proxy-port",
+        type=_port,
+        metavar="PORT",
+        help="also run an HTTPS proxy on PORT that answers clients hard-coding "
+        "https://cloud.uipath.com from this emulator (0 = free)",
+    )
+    parser.add_argument(
+        "--ca-dir",
+        metavar="DIR",
+        help=f"the proxy's CA folder, made on first use (default {default_ca_dir()})",
+    )
     control = parser.add_mutually_exclusive_group()
     control.add_argument(
         "--control-token",
@@ -119,9 +133,58 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _certificate_authority(args: argparse.Namespace) -> CertificateAuthority | None:
+    """The proxy's CA (made on first use) when `--proxy-port` is given; a folder that cannot be
+    used stops the start with the reason."""
+    if args.proxy_port is None:
+        if args.ca_dir is not None:
+            _fail("--ca-dir is the proxy's CA folder: give --proxy-port too")
+        return None
+    folder = args.ca_dir or str(default_ca_dir())
+    try:
+        return CertificateAuthority.load_or_create(folder)
+    except CAError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot use the CA folder {folder}: {error}")
+
+
+def _start_proxy(
+    emulator: Emulator, authority: CertificateAuthority, args: argparse.Namespace
+) -> ProxyServer | None:
+    """The proxy of `--proxy-port`, serving; None (said on stderr) if it cannot listen."""
+    try:
+        proxy = ProxyServer(
+            emulator,
+            authority,
+            host=args.host,
+            port=args.proxy_port,
+            connection_limit=args.connection_limit,
+            idle_timeout=args.idle_timeout,
+        )
+    except OSError as error:
+        print(
+            f"uipath-mock: error: cannot listen on {args.host}:{args.proxy_port} "
+            f"(--proxy-port): {error}",
+            file=sys.stderr,
+        )
+        return None
+    return proxy.start()
+
+
+def _proxy_setup(proxy: ProxyServer | None) -> ProxySetup | None:
+    if proxy is None:
+        return None
+    environment = proxy.environment()
+    return ProxySetup(
+        proxy.url, environment["NO_PROXY"], proxy.authority.cert_path, proxy.authority.bundle_path
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the emulator until Ctrl-C or SIGTERM; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    authority = _certificate_authority(args)
     try:
         signing_key = SigningKey.from_pem_file(args.signing_key) if args.signing_key else None
     except (OSError, ValueError) as error:
@@ -142,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
     except (OSError, PersistenceError) as error:
         _fail(f"cannot use --state {args.state}: {error}")
-    _allow_open_files(args.connection_limit + 64)
+    _allow_open_files(args.connection_limit * (1 if args.proxy_port is None else 2) + 64)
     try:
         server = EmulatorServer(
             emulator,
@@ -158,8 +221,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    proxy = None
+    if authority is not None:
+        proxy = _start_proxy(emulator, authority, args)
+        if proxy is None:
+            server.stop()
+            return 1
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    banner = start_banner(server.base_url, emulator.world, control_enabled=control_enabled)
+    banner = start_banner(
+        server.base_url, emulator.world, control_enabled=control_enabled, proxy=_proxy_setup(proxy)
+    )
     print(banner, flush=True)
     if not control_enabled:
         print("uipath-mock: control plane /_emulator/ is off", flush=True)
@@ -168,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if proxy is not None:
+            proxy.stop()
         server.stop()
     print("uipath-mock: stopped", flush=True)
     return 0

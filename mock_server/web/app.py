@@ -45,6 +45,7 @@ from uipath_emulator.mock_server.web.orchestrator_errors import (
     unsaved_response,
     with_allow,
 )
+from uipath_emulator.mock_server.web.portal import portal_blueprint
 from uipath_emulator.mock_server.web.service import Service
 from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES
 from uipath_emulator.mock_server.world.store import RetiredError
@@ -146,6 +147,10 @@ def shared_apps(registry: Registry) -> SharedApps:
     identity.register_error_handler(ApiError, api_error_response)
     identity.register_error_handler(HTTPException, _identity_http_error)
     app.register_blueprint(identity)
+    portal = portal_blueprint()
+    portal.register_error_handler(ApiError, api_error_response)
+    portal.register_error_handler(HTTPException, _orchestrator_http_error)
+    app.register_blueprint(portal)
     app.register_blueprint(_orchestrator_errors(swagger_blueprint()))
     control = control_blueprint()  # nested blueprints are behind the control guard
     control.register_blueprint(dashboard_blueprint())
