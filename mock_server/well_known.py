@@ -22,14 +22,32 @@ QA_TENANT = "QA"
 DEFAULT_TENANT_MACHINES = 8
 """Machines of acme/DefaultTenant (ids 1 to 8; the next one created gets id 9)."""
 
+EMULATED_SERVICES = ("OR.Machines", "OR.Folders", "OR.Assets", "OR.Robots", "OR.Users")
+"""The scope families of the emulated Orchestrator services."""
+EVERY_SCOPE = tuple(
+    f"{family}{part}" for family in EMULATED_SERVICES for part in ("", ".Read", ".Write")
+)
+READ_SCOPES = tuple(f"{family}.Read" for family in EMULATED_SERVICES)
+
 FULL = WellKnownApp(
     "8d3e6f0a-4b2c-4e1d-9f7a-6c5b4a3d2e1f",
     "emulator-full-secret",
-    ("OR.Machines", "OR.Machines.Read", "OR.Machines.Write", "OR.Robots.Read"),
+    EVERY_SCOPE,
 )
+"""Every scope; `Folder Administrator` of every folder of acme/DefaultTenant."""
 READONLY = WellKnownApp(
-    "3f9a2b1c-7d6e-4a5b-8c9d-0e1f2a3b4c5d", "emulator-readonly-secret", ("OR.Machines.Read",)
+    "3f9a2b1c-7d6e-4a5b-8c9d-0e1f2a3b4c5d", "emulator-readonly-secret", READ_SCOPES
 )
+"""The `.Read` scopes; `Viewer` of `Shared` only."""
+FINANCE_ROBOT = WellKnownApp(
+    "6b7c8d9e-0f1a-4b2c-9d3e-4f5a6b7c8d9e", "emulator-robot-secret", ("OR.Default", *EVERY_SCOPE)
+)
+"""Its tokens act as the robot `finance-robot` (`Automation User` of `Shared` and `Finance`)."""
+FINANCE_ROBOT_NAME = "finance-robot"
+FINANCE_ROBOT_KEY = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+"""The robot key (`UIPATH_ROBOT_KEY`) of `finance-robot`."""
+FOLDERS = ("Shared", "Finance", "Finance/Invoices", "HR")
+"""The folders of acme/DefaultTenant (Ids 1 to 4)."""
 ROBOTS = WellKnownApp(
     "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f", "emulator-robots-secret", ("OR.Robots.Read",)
 )

@@ -114,6 +114,10 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
+DEFAULT_SCOPE = "OR.Default"
+"""Any confidential app may ask for it, configured or not (verified live: UiPath/skills #2586)."""
+
+
 def granted_scopes(app: App, requested: str) -> tuple[str, ...]:
     """The scopes to grant: all of the app's when none are asked, else exactly those asked."""
     asked = list(dict.fromkeys(requested.split()))
@@ -122,6 +126,8 @@ def granted_scopes(app: App, requested: str) -> tuple[str, ...]:
             raise OAuthError(INVALID_SCOPE)
         return app.scopes
     for scope in asked:
+        if scope == DEFAULT_SCOPE and app.confidential:
+            continue
         if scope in _IDENTITY_SCOPES or scope not in app.scopes:
             raise OAuthError(INVALID_SCOPE)
     return tuple(asked)

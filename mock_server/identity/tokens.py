@@ -92,6 +92,10 @@ def audience_for(scopes: Sequence[str]) -> str | list[str]:
     return audiences[0] if len(audiences) == 1 else audiences
 
 
+ROBOT_SUB_TYPE = "service.robot"
+"""`sub_type` of a token that stands for a robot (chosen by the emulator; unconfirmed)."""
+
+
 def issue_access_token(
     key: SigningKey,
     *,
@@ -101,8 +105,13 @@ def issue_access_token(
     scopes: Sequence[str],
     now: int,
     lifetime: int,
+    robot_key: str | None = None,
 ) -> str:
-    """A signed client-credentials access token with the claims UiPath's Identity Server sets."""
+    """A signed client-credentials access token with the claims UiPath's Identity Server sets.
+
+    With `robot_key` (an app the world links to a robot) the token stands for that robot:
+    `sub_type` `service.robot` and a `robot_key` claim (the emulator's own convention).
+    """
     claims: dict[str, Any] = {
         "iss": issuer,
         "nbf": now,
@@ -116,5 +125,8 @@ def issue_access_token(
         "sub": client_id,
         "jti": uuid.uuid4().hex.upper(),
     }
+    if robot_key is not None:
+        claims["sub_type"] = ROBOT_SUB_TYPE
+        claims["robot_key"] = robot_key
     headers = {"kid": key.kid, "typ": "at+jwt"}
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers=headers)

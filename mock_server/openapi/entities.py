@@ -10,6 +10,7 @@ document allows is one the emulator accepts, and every answer matches its schema
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from uipath_emulator.mock_server.openapi.common import (
@@ -26,7 +27,11 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Operation,
     Registry,
 )
-from uipath_emulator.mock_server.orchestrator.spec.subset import operation
+from uipath_emulator.mock_server.orchestrator.spec.subset import (
+    FOLDER_HEADER,
+    operation,
+    operation_takes_folder,
+)
 from uipath_emulator.mock_server.world.dotnet import NOT_BLANK_PATTERN
 
 _LIST_OPTIONS = ("expand", "filter", "select", "orderby", "top", "skip", "count")
@@ -43,14 +48,18 @@ _WRITE_ERRORS = {**_ERRORS, "409": response_ref("Conflict")}
 
 
 def _names(entity_set: EntitySet) -> dict[str, str]:
-    """Component names of a set's schemas, as UiPath's own document names them."""
+    """Component names of a set's schemas, as UiPath's own document names them.
+
+    When the spec sends and answers one type (`XDto`), the body sent is `XDtoInput`:
+    it marks read-only members and lifts their bounds, which an answer keeps.
+    """
     answered = entity_set.type.name
     sent = input_type_name(entity_set).rsplit(".", 1)[-1]
     return {
         "item": answered,
         "entity": f"{answered.removesuffix('Dto')}Entity",
         "list": f"ODataValueOfIEnumerableOf{answered}",
-        "input": sent,
+        "input": f"{sent}Input" if sent == answered else sent,
         "patch": f"{sent.removesuffix('Dto')}Patch",
     }
 
@@ -59,17 +68,24 @@ def set_schemas(entity_set: EntitySet) -> dict[str, Any]:
     """The components of one set: answered type, entity, list envelope, input, patch."""
     names = _names(entity_set)
     schema = entity_set.schema
-    members = convert_schema({"properties": schema["properties"]})["properties"]
+    visible = {
+        name: value
+        for name, value in schema["properties"].items()
+        if name not in entity_set.type.hidden
+    }
+    members = convert_schema({"properties": visible})["properties"]
     answered = copy.deepcopy(members)
     if not entity_set.type_annotation:
         answered.pop("@odata.type", None)
     sent = {name: copy.deepcopy(value) for name, value in members.items()}
     for name in entity_set.type.read_only | {"@odata.type"}:
-        if name in sent:
+        if name in sent:  # ignored when sent: no bound on its value is enforced
             sent[name]["readOnly"] = True
+            for bound in ("minimum", "maximum", "format", "maxLength", "minLength"):
+                sent[name].pop(bound, None)
     required = [
         name
-        for name, prop in entity_set.type.properties.items()
+        for name, prop in entity_set.type.visible.items()
         if not prop.nullable and name not in entity_set.type.read_only
     ]
     for name in required:
@@ -221,18 +237,63 @@ def set_paths(entity_set: EntitySet) -> dict[str, dict[str, Any]]:
             continue
         texts = _spec_texts(entity_set, spec_path, kind.method)
         paths.setdefault(path, {})[kind.method.lower()] = {**texts, **specific}
+    for kind, (path, _specific) in documented.items():
+        spec_path = entity_set.operations.get(kind)
+        if spec_path is not None and entity_set.folder_scoped:
+            operation_object = paths[path][kind.method.lower()]
+            operation_object["parameters"] = [
+                *operation_object.get("parameters", []),
+                *_folder_parameters(spec_path, kind.method),
+            ]
     for action in entity_set.actions:
-        path = f"{entity if action.on_entity else collection}/{action.name}"
-        if action.parameters:
-            path += action.parameters.replace("<", "{").replace(">", "}")
-        paths.setdefault(path, {})[action.method.lower()] = _action(entity_set, action)
+        path = action.rule(collection, entity).replace("<", "{").replace(">", "}")
+        paths.setdefault(path, {})[action.method.lower()] = _action(entity_set, action, path)
     return paths
 
 
-def _action(entity_set: EntitySet, action: Action) -> dict[str, Any]:
+def _folder_parameters(spec_path: str, method: str) -> list[dict[str, Any]]:
+    """The folder header, where the spec requires it (its other three forms are accepted too)."""
+    if not operation_takes_folder(spec_path, method):
+        return []
+    return [
+        {
+            "name": FOLDER_HEADER,
+            "in": "header",
+            "required": True,
+            "description": "The folder's Id. X-UIPATH-FolderKey, X-UIPATH-FolderPath and "
+            "X-UIPATH-FolderPath-Encoded are accepted instead.",
+            "schema": {"type": "integer", "format": "int64"},
+        }
+    ]
+
+
+def _action_parameters(action: Action, path: str) -> list[dict[str, Any]]:
+    """Path parameters other than the key, and the query parameters the action documents."""
+    parameters: list[dict[str, Any]] = []
+    for name in re.findall(r"\{(\w+)\}", path):
+        if name != "key":
+            parameters.append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+    try:
+        spec_parameters = operation(action.spec_path, action.method).get("parameters", [])
+    except KeyError:
+        spec_parameters = []
+    for name, own in action.query.items():
+        found = next((p for p in spec_parameters if p.get("name") == name), None)
+        schema = copy.deepcopy(own or (found["schema"] if found else {"type": "string"}))
+        parameters.append({"name": name, "in": "query", "required": False, "schema": schema})
+    return parameters
+
+
+def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
     described: dict[str, Any] = _spec_texts(entity_set, action.spec_path, action.method)
-    if action.on_entity:
-        described["parameters"] = [parameter_ref("key")]
+    parameters = [parameter_ref("key")] if action.on_entity else []
+    parameters += _action_parameters(action, path)
+    if entity_set.folder_scoped:
+        parameters += _folder_parameters(action.spec_path, action.method)
+    if parameters:
+        described["parameters"] = parameters
     if action.request_schema is not None:
         described["requestBody"] = {
             "required": True,

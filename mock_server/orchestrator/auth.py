@@ -54,11 +54,17 @@ def authenticate(
     return claims
 
 
+DEFAULT_SCOPE = "OR.Default"
+"""The wildcard scope: the app's folder roles decide what it may do (see `folders.access`)."""
+
+
 def authorize(claims: Mapping[str, Any], accepted: Collection[str]) -> None:
-    """Raise 403 (ASP.NET Boilerplate's envelope) unless the token holds an `accepted` scope."""
+    """Raise 403 (ASP.NET Boilerplate's envelope) unless the token holds an `accepted` scope
+    or `OR.Default`."""
     scopes = claims.get("scope", [])
     granted = scopes.split() if isinstance(scopes, str) else scopes
     if not isinstance(granted, list) or not any(
-        isinstance(scope, str) and scope in accepted for scope in granted
+        isinstance(scope, str) and (scope in accepted or scope == DEFAULT_SCOPE)
+        for scope in granted
     ):
         raise NotAuthorizedError()

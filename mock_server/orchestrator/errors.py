@@ -97,3 +97,17 @@ def organization_not_found(name: str) -> ApiError:
 def tenant_not_found(organization: str, name: str) -> ApiError:
     """404 for a tenant the organization does not have."""
     return ApiError(404, f"Tenant '{name}' does not exist in organization '{organization}'.")
+
+
+def folder_required() -> ApiError:
+    """400/1101: a folder-scoped operation without any folder header."""
+    return ApiError(400, "A folder is required for this action.", FOLDER_REQUIRED)
+
+
+def folder_not_accessible() -> ApiError:
+    """400/1100: the folder header names no folder the caller may use."""
+    return ApiError(
+        400,
+        "Folder does not exist or the user does not have access to the folder.",
+        FOLDER_NOT_FOUND,
+    )

@@ -46,7 +46,13 @@ def entity_context(root: str, entity_set: EntitySet, select_suffix: str | None) 
 
 
 def item(entity_set: EntitySet, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """An entity as an item of a response: its type annotation first (derived types), members."""
+    """An entity as an item of a response: its type annotation first (derived types), members.
+
+    The emulator's own members (the folder an asset is in...) are never written.
+    """
+    hidden = entity_set.type.hidden
+    if hidden:
+        fields = {name: value for name, value in fields.items() if name not in hidden}
     if entity_set.type_annotation:
         return {"@odata.type": f"#{entity_set.type.qualified_name}", **fields}
     return dict(fields)

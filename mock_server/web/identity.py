@@ -60,6 +60,7 @@ def identity_blueprint() -> Blueprint:
             scopes=grant.scopes,
             now=int(emulator.clock.now()),
             lifetime=emulator.token_lifetime,
+            robot_key=grant.app.robot_key,
         )
         body = {
             "access_token": access_token,

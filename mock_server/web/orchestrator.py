@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Action,
     EntitySet,
     Operation,
+    Record,
     Registry,
 )
 from uipath_emulator.mock_server.orchestrator.errors import (
@@ -36,6 +38,12 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     organization_not_found,
     tenant_not_found,
 )
+from uipath_emulator.mock_server.orchestrator.folders.access import (
+    caller_of,
+    folder_scope,
+    folder_tree,
+)
+from uipath_emulator.mock_server.orchestrator.folders.headers import folder_reference
 from uipath_emulator.mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
     Listing,
@@ -46,13 +54,18 @@ from uipath_emulator.mock_server.orchestrator.representation import (
     response_headers,
     service_root,
 )
-from uipath_emulator.mock_server.orchestrator.spec.subset import find_operation, path_methods
+from uipath_emulator.mock_server.orchestrator.spec.subset import (
+    find_operation,
+    operation_permissions,
+    operation_takes_folder,
+    path_methods,
+)
 from uipath_emulator.mock_server.web.context import emulator_of
 from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
 from uipath_emulator.mock_server.web.orchestrator_errors import orchestrator_error_response
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.web.service import Response, Service, request
-from uipath_emulator.mock_server.world import Organization, Tenant
+from uipath_emulator.mock_server.world import Organization
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -151,7 +164,18 @@ class _Router:
                 return
         self.routes.append((re.compile(regex), {method}))
 
-    def tenant(self, organization: str, tenant: str, scopes: Collection[str]) -> Tenant:
+    def call(
+        self,
+        entity_set: EntitySet,
+        spec_path: str,
+        method: str,
+        organization: str,
+        tenant: str,
+        *,
+        cross_folder: bool = False,
+    ) -> ActionContext:
+        """Check the request (404 tenant, 401 token, 403 scope, 406 Accept, then its folder:
+        400/1101, 400/1100, 403 role) and say who calls, where."""
         found_org = self.organization(organization)
         found = found_org.find_tenant(tenant)
         if found is None:
@@ -160,10 +184,32 @@ class _Router:
         claims = authenticate(
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
-        authorize(claims, scopes)
+        scopes = entity_set.scopes(spec_path, method)
+        if scopes:  # none: "OAuth authentication is not supported" (the handler decides)
+            authorize(claims, scopes)
         _check_accept()
         request.environ["uipath_emulator.claims"] = claims
-        return found
+        caller = caller_of(claims, found.entities)
+        scope = None
+        if entity_set.folder_scoped and operation_takes_folder(spec_path, method):
+            scope = folder_scope(
+                folder_tree(found.entities),
+                caller,
+                folder_reference(request.headers.get),
+                scopes,
+                operation_permissions(spec_path, method),
+                cross_folder=cross_folder,
+            )
+        return ActionContext(
+            entity_set=entity_set,
+            stores=found.entities,
+            body=b"",
+            claims=claims,
+            now=emulator.clock.now(),
+            service_root=service_root(base_url(request.environ), organization, tenant),
+            caller=caller,
+            scope=scope,
+        )
 
     def organization(self, name: str) -> Organization:
         found = _emulator().world.find_organization(name)
@@ -172,14 +218,23 @@ class _Router:
         return found
 
     def list(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
-        scopes = entity_set.scopes(entity_set.operations[Operation.LIST], "GET")
-        store = self.tenant(organization, tenant, scopes).store(entity_set.name)
+        spec_path = entity_set.operations[Operation.LIST]
+        call = self.call(
+            entity_set,
+            spec_path,
+            "GET",
+            organization,
+            tenant,
+            cross_folder=entity_set.cross_folder_list,
+        )
+        store = call.stores[entity_set.name]
         snapshot, derived = store.view()
-        key = _listing_key()
+        records, scope_key = _in_scope(entity_set, call, snapshot)
+        key = (*_listing_key(), scope_key)
         listing = derived.get(key)
         if listing is None:
             options = _options(odata.parse_list_options, entity_set)
-            page, count = odata.evaluate(snapshot, options)
+            page, count = odata.evaluate(records, options)
             if options.select is None:
                 compute = partial(_item_bytes, entity_set)
                 items = b",".join(store.derived(record, compute) for record in page)
@@ -191,8 +246,7 @@ class _Router:
             if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
                 derived.clear()
             derived[key] = listing
-        root = service_root(base_url(request.environ), organization, tenant)
-        context = collection_context(root, entity_set, listing.context_suffix)
+        context = collection_context(call.service_root, entity_set, listing.context_suffix)
         return Response(
             collection_body(context, listing.count, listing.items),
             200,
@@ -200,47 +254,45 @@ class _Router:
         )
 
     def get(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
-        scopes = entity_set.scopes(entity_set.operations[Operation.GET], "GET")
-        found = self.tenant(organization, tenant, scopes)
+        spec_path = entity_set.operations[Operation.GET]
+        call = self.call(entity_set, spec_path, "GET", organization, tenant)
         record_key = parse_key(key)
         options = _options(odata.parse_entity_options, entity_set)
-        record = crud.get(found.entities, entity_set, record_key)
-        root = service_root(base_url(request.environ), organization, tenant)
-        context = entity_context(root, entity_set, odata.context_suffix(options))
+        record = crud.get(call.stores, entity_set, record_key, call)
+        context = entity_context(call.service_root, entity_set, odata.context_suffix(options))
         return _entity_response(
             {"@odata.context": context, **item(entity_set, odata.project(record, options))}
         )
 
     def create(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
-        scopes = entity_set.scopes(entity_set.operations[Operation.CREATE], "POST")
-        found = self.tenant(organization, tenant, scopes)
+        spec_path = entity_set.operations[Operation.CREATE]
+        call = self.call(entity_set, spec_path, "POST", organization, tenant)
         body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
-        record = crud.create(found.entities, entity_set, body)
+        record = crud.create(call.stores, entity_set, body, call)
         shown = entity_set.present_created(record) if entity_set.present_created else record
-        root = service_root(base_url(request.environ), organization, tenant)
         answer = {
-            "@odata.context": entity_context(root, entity_set, None),
+            "@odata.context": entity_context(call.service_root, entity_set, None),
             **item(entity_set, shown),
         }
-        location = f"{root}/{entity_set.name}({record[entity_set.key]})"
+        location = f"{call.service_root}/{entity_set.name}({record[entity_set.key]})"
         return _entity_response(answer, 201, {"Location": location})
 
     def update(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
         operation = Operation.UPDATE if request.method == "PATCH" else Operation.REPLACE
-        scopes = entity_set.scopes(entity_set.operations[operation], request.method)
-        found = self.tenant(organization, tenant, scopes)
+        call = self.call(
+            entity_set, entity_set.operations[operation], request.method, organization, tenant
+        )
         record_key = parse_key(key)
         body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
         change = crud.patch if operation is Operation.UPDATE else crud.replace
-        record = change(found.entities, entity_set, record_key, body)
-        root = service_root(base_url(request.environ), organization, tenant)
-        context = entity_context(root, entity_set, None)
+        record = change(call.stores, entity_set, record_key, body, call)
+        context = entity_context(call.service_root, entity_set, None)
         return _entity_response({"@odata.context": context, **item(entity_set, record)})
 
     def delete(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
-        scopes = entity_set.scopes(entity_set.operations[Operation.DELETE], "DELETE")
-        found = self.tenant(organization, tenant, scopes)
-        crud.delete(found.entities, entity_set, [parse_key(key)])
+        spec_path = entity_set.operations[Operation.DELETE]
+        call = self.call(entity_set, spec_path, "DELETE", organization, tenant)
+        crud.delete(call.stores, entity_set, [parse_key(key)], call)
         return Response(status=204)
 
     def action(
@@ -250,19 +302,14 @@ class _Router:
         organization: str,
         tenant: str,
         key: str | None = None,
+        **parameters: str,
     ) -> Response:
-        scopes = entity_set.scopes(action.spec_path, action.method)
-        found = self.tenant(organization, tenant, scopes)
-        record_key = parse_key(key) if key is not None else None
-        context = ActionContext(
-            entity_set=entity_set,
-            stores=found.entities,
+        call = self.call(entity_set, action.spec_path, action.method, organization, tenant)
+        context = replace(
+            call,
             body=request.get_data(cache=False),
-            key=record_key,
-            parameters=dict(request.args.items()),
-            claims=request.environ.get("uipath_emulator.claims", {}),
-            now=_emulator().clock.now(),
-            service_root=service_root(base_url(request.environ), organization, tenant),
+            key=parse_key(key) if key is not None else None,
+            parameters={**dict(request.args.items()), **parameters},
         )
         return _action_response(action.handler(context))
 
@@ -297,6 +344,22 @@ class _Router:
         closest = difflib.get_close_matches(path, _emulated_paths(self.registry), n=1, cutoff=0.5)
         hint = f" Did you mean '{closest[0]}'?" if closest else ""
         raise ApiError(404, f"Orchestrator 20.0 has no path '{path}'.{hint}")
+
+
+def _in_scope(
+    entity_set: EntitySet, call: ActionContext, snapshot: Sequence[Record]
+) -> tuple[Sequence[Record], tuple[Any, ...]]:
+    """The records a listing covers, and what that choice depends on (for the cache key)."""
+    scope = call.scope
+    if entity_set.folder_scoped and scope is not None:
+        member = entity_set.folder_member
+        ids = scope.folder_ids
+        return [record for record in snapshot if record.get(member) in ids], tuple(sorted(ids))
+    if entity_set.visible is not None and call.caller is not None:
+        shows = entity_set.visible(call)
+        principals = tuple(call.caller.principals)
+        return [record for record in snapshot if shows(record)], principals
+    return snapshot, ()
 
 
 def _emulated_paths(registry: Registry) -> list[str]:
@@ -365,9 +428,7 @@ def _register(service: Service, router: _Router, entity_set: EntitySet) -> None:
                 methods=[operation.method],
             )
     for action in entity_set.actions:
-        rule = f"{entity if action.on_entity else collection}/{action.name}"
-        if action.parameters:
-            rule += action.parameters
+        rule = PREFIX + action.rule(collection.removeprefix(PREFIX), entity.removeprefix(PREFIX))
         router.serve(rule, action.method)
         service.route(
             rule,

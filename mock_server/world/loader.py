@@ -44,6 +44,12 @@ class CatalogEntry(Protocol):
     def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
         """The complete record for these fields and key."""
 
+    def set_problem(self, records: list[Any]) -> tuple[int, str, str] | None:
+        """What is wrong with the records together: (index, member, message), or None."""
+
+    def loaded(self, records: list[Record]) -> list[Record]:
+        """The records as stored, completed from each other (a folder's path from its parent)."""
+
 
 class Catalog(Protocol):
     """The entity sets a world holds, in order."""
@@ -147,6 +153,11 @@ def _check(data: dict[str, Any], entries: list[CatalogEntry]) -> None:
             records = tenant.get("entities", {})
             for entry in entries:
                 _check_records(entry, records.get(entry.name, []), f"{tenant_where}.entities")
+                problem = entry.set_problem(records.get(entry.name, []))
+                if problem is not None:
+                    index, member, text = problem
+                    where_set = f"{tenant_where}.entities.{entry.name}[{index}].{member}"
+                    raise WorldError(f"{where_set}: {text}")
 
 
 def _check_records(entry: CatalogEntry, records: list[Any], where: str) -> None:
@@ -222,6 +233,7 @@ def _organization(entry: dict[str, Any], entries: list[CatalogEntry]) -> Organiz
             confidential=app["confidential"],
             scopes=tuple(app["scopes"]),
             organization_id=entry["id"],
+            robot_key=app.get("robot_key"),
         )
         for app in entry.get("apps", [])
     ]
@@ -253,7 +265,7 @@ def _store(entry: CatalogEntry, records: list[Record], next_id: int | None) -> E
         if key is None:
             key, following = following, following + 1
         completed.append(entry.record(record, key, copied=False))
-    return EntityStore(entry, completed, next_id=next_id)
+    return EntityStore(entry, entry.loaded(completed), next_id=next_id)
 
 
 def dump_world(world: World, *, copy_records: bool = True) -> dict[str, Any]:
@@ -275,6 +287,7 @@ def dump_world(world: World, *, copy_records: bool = True) -> dict[str, Any]:
                         "client_secret": app.client_secret,
                         "confidential": app.confidential,
                         "scopes": list(app.scopes),
+                        **({"robot_key": app.robot_key} if app.robot_key else {}),
                     }
                     for app in org.apps
                 ],

@@ -15,6 +15,8 @@ class App:
     confidential: bool
     scopes: tuple[str, ...]
     organization_id: str
+    robot_key: str | None = None
+    """The `Key`-like robot key (a tenant robot's `LicenseKey`) this app's tokens stand for."""
 
 
 @dataclass

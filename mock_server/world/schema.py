@@ -92,6 +92,13 @@ def world_schema(records: Mapping[str, Mapping[str, Any] | None]) -> dict[str, A
                         "uniqueItems": True,
                         "description": "Scopes granted to the app.",
                     },
+                    "robot_key": {
+                        "type": "string",
+                        "pattern": _GUID,
+                        "description": "Emulator only: the app's tokens stand for the robot "
+                        "whose LicenseKey this is (in the tenant a request names), as an "
+                        "unattended robot's do.",
+                    },
                 },
             },
             "tenant": {

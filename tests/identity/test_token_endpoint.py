@@ -85,7 +85,7 @@ def test_empty_extra_fields_are_tolerated(http: FlaskClient) -> None:
     )
     response = post_token(http, body)
     assert response.status_code == 200
-    assert response.get_json()["scope"] == "OR.Machines.Read"
+    assert response.get_json()["scope"] == " ".join(READONLY.scopes)
 
 
 def test_http_basic_client_authentication(http: FlaskClient) -> None:
@@ -96,7 +96,7 @@ def test_http_basic_client_authentication(http: FlaskClient) -> None:
         http, {"grant_type": "client_credentials"}, headers={"Authorization": header}
     )
     assert response.status_code == 200
-    assert response.get_json()["scope"] == "OR.Machines.Read"
+    assert response.get_json()["scope"] == " ".join(READONLY.scopes)
 
 
 def test_every_request_gets_a_new_token(http: FlaskClient) -> None:

@@ -21,7 +21,12 @@ from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.well_known import ORGANIZATION, QA_TENANT, TENANT
 
 _ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
-_SAMPLE_ARGUMENTS = {"organization": ORGANIZATION, "tenant": TENANT, "key": "1"}
+_SAMPLE_ARGUMENTS = {
+    "organization": ORGANIZATION,
+    "tenant": TENANT,
+    "key": "1",
+    "identifier": "5f0c1f8e-1b6a-4f0e-9d8b-2a7c3e4f5a6b",
+}
 _TOKEN_METHODS_ONLY_REFUSED = ("GET", "PUT", "PATCH", "DELETE")
 
 

@@ -22,6 +22,7 @@ from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from tests.openapi.helpers import SWAGGER_JSON
 from tests.orchestrator.helpers import MACHINES, call, token_for
 from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.orchestrator.folders.headers import FOLDER_ID
 from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "50"))
@@ -44,11 +45,15 @@ def checks_for(case: schemathesis.Case[Any]) -> list[Any]:
     """Every registered check, except "valid input is accepted" where no schema can say valid.
 
     A schema can state a string's length or pattern, not the OData grammar of `$filter` or
-    `$orderby` nor which client secret is right: such schema-valid requests rightly get 400.
+    `$orderby`, which client secret is right, or which folder or parent folder exists: such
+    schema-valid requests rightly get 400.
     """
     odata_text = bool(ODATA_TEXT_OPTIONS & set(case.query or {}))
     token_request = case.operation.path.endswith("/identity_/connect/token")
-    if odata_text or token_request:
+    names_a_folder = any(name.lower() == FOLDER_ID.lower() for name in case.headers or {}) or (
+        isinstance(case.body, dict) and case.body.get("ParentId") is not None
+    )
+    if odata_text or token_request or names_a_folder:
         return [check for check in CHECKS if getattr(check, "__name__", "") != _ACCEPTANCE]
     return CHECKS
 

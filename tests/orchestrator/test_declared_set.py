@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.orchestrator.helpers import assert_orchestrator_error, call, token_for
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
+from uipath_emulator.mock_server.orchestrator.entities.catalog import default_registry
 from uipath_emulator.mock_server.orchestrator.entities.registry import (
     EntitySet,
     Operation,
@@ -65,7 +65,7 @@ WIDGETS = EntitySet(
 @pytest.fixture
 def widgets() -> FlaskClient:
     """A client of an emulator whose registry holds Machines and Widgets."""
-    emulator = Emulator(registry=Registry([MACHINES, WIDGETS]))
+    emulator = Emulator(registry=Registry([*default_registry(), WIDGETS]))
     return emulator.app.test_client()
 
 
@@ -145,7 +145,7 @@ def test_declared_set_checks_its_scopes(widgets: FlaskClient) -> None:
 
 def test_declared_set_has_a_harness_handle_and_is_documented() -> None:
     """`entities(...)` adds records; the OpenAPI document lists the set's paths."""
-    emulator = Emulator(registry=Registry([MACHINES, WIDGETS]))
+    emulator = Emulator(registry=Registry([*default_registry(), WIDGETS]))
     added = emulator.entities(ORGANIZATION, TENANT, "Widgets").add({"Name": "from-harness"})
     assert emulator.entities(ORGANIZATION, TENANT, "Widgets").get(added["Id"]) == added
     http = emulator.app.test_client()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
+    from uipath_emulator.mock_server.orchestrator.folders.access import Caller, FolderScope
     from uipath_emulator.mock_server.world.store import TenantStores
 
 
@@ -26,6 +27,9 @@ class ActionContext:
     now: float = 0.0
     service_root: str = ""
     """`{base}/{org}/{tenant}/orchestrator_/odata`, for URLs in answers."""
+    caller: Caller | None = None
+    scope: FolderScope | None = None
+    """The folder(s) of a folder-scoped action, from its headers."""
 
 
 @dataclass(frozen=True)

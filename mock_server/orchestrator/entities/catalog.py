@@ -2,11 +2,13 @@
 
 from functools import cache
 
+from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
+from uipath_emulator.mock_server.orchestrator.entities.robots import ROBOTS
 
 
 @cache
 def default_registry() -> Registry:
     """The registry of every emulated entity set (built once per process)."""
-    return Registry([MACHINES])
+    return Registry([MACHINES, FOLDERS, ROBOTS])

@@ -61,12 +61,23 @@ class EntityHandle:
         return crud.get(self.stores, self.entity_set, key)
 
     def add(self, fields: Mapping[str, Any]) -> Record:
-        """Create a record from API-style fields (validated, next id); returns it."""
-        return crud.create(self.stores, self.entity_set, fields)
+        """Create a record from API-style fields (validated, next id); returns it.
+
+        The set's emulator members (a folder's `Access`, the folder of a folder-scoped
+        record) may be given too.
+        """
+        body, hidden = self._split(fields)
+        return crud.create(self.stores, self.entity_set, body, emulator_members=hidden)
 
     def update(self, key: Any, fields: Mapping[str, Any]) -> Record:
         """Change the given members of a record (as PATCH does); returns the new record."""
-        return crud.patch(self.stores, self.entity_set, key, fields)
+        body, hidden = self._split(fields)
+        return crud.patch(self.stores, self.entity_set, key, body, emulator_members=hidden)
+
+    def _split(self, fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        hidden = self.entity_set.type.hidden | crud.harness_members(self.entity_set)
+        body = {name: value for name, value in fields.items() if name not in hidden}
+        return body, {name: value for name, value in fields.items() if name in hidden}
 
     def remove(self, key: Any) -> None:
         """Delete the record with this key (404 `ApiError` otherwise)."""

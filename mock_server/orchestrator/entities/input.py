@@ -54,8 +54,9 @@ def check_type_annotation(body: Mapping[str, Any]) -> None:
 def entity_fields(entity_set: EntitySet, body: Mapping[str, Any]) -> dict[str, Any]:
     """The writable members of a body, checked against the set's schema."""
     check_type_annotation(body)
-    ignored = entity_set.type.read_only | {"@odata.type"}
-    properties = entity_set.type.properties
+    entity_type = entity_set.type
+    ignored = (entity_type.read_only - entity_type.hidden) | {"@odata.type"}
+    properties = entity_type.visible
     fields = {name: value for name, value in body.items() if name not in ignored}
     for name in fields:
         if name not in properties:

@@ -28,9 +28,13 @@ from uipath_emulator.mock_server.orchestrator.spec.subset import operation_scope
 from uipath_emulator.mock_server.world.collation import string_key
 
 if TYPE_CHECKING:
-    from uipath_emulator.mock_server.orchestrator.entities.actions import ActionHandler
+    from uipath_emulator.mock_server.orchestrator.entities.actions import (
+        ActionContext,
+        ActionHandler,
+    )
     from uipath_emulator.mock_server.orchestrator.entities.validation import Check
     from uipath_emulator.mock_server.orchestrator.odata.model import ODataModel
+    from uipath_emulator.mock_server.world.store import TenantWrite
 
 Record = dict[str, Any]
 
@@ -96,6 +100,17 @@ class Action:
     """The body it takes, as an OpenAPI 3.0 schema (for the document)."""
     response_schema: dict[str, Any] | None = None
     """The body it answers with, as an OpenAPI 3.0 schema (for the document)."""
+    route: str | None = None
+    """Its path under `orchestrator_/` when it is not `Set/Name` (e.g. under `/api/`)."""
+    query: Mapping[str, dict[str, Any] | None] = field(default_factory=dict)
+    """The query parameters it documents, each with its schema (None: the spec's)."""
+
+    def rule(self, collection: str, entity: str) -> str:
+        """Its path under `orchestrator_/`, placeholders in werkzeug syntax."""
+        if self.route is not None:
+            return self.route
+        rule = f"{entity if self.on_entity else collection}/{self.name}"
+        return rule + (self.parameters or "")
 
 
 def _server_key(record: Record) -> None:
@@ -123,6 +138,21 @@ class EntitySet:
     """Fills server-set members of a new record (after `Id` is assigned)."""
     present_created: Callable[[Record], Record] | None = None
     """What a create answer shows of the stored record (e.g. a one-time secret)."""
+    folder_member: str = "OrganizationUnitId"
+    """For a folder-scoped set: the member that holds a record's folder Id."""
+    cross_folder_list: bool = False
+    """Whether listing without a folder header answers every folder the caller may use."""
+    visible: Callable[[ActionContext], Callable[[Record], bool]] | None = None
+    """For a tenant-level set: which records a caller sees (folders: those assigned to it)."""
+    prepare: Callable[[ActionContext, TenantWrite, Record, Record | None], Record] | None = None
+    """Inside a write's transaction: the record to store, from the new and the stored one (may
+    write other records: a renamed folder's subfolders)."""
+    before_delete: Callable[[ActionContext, TenantWrite, Record], None] | None = None
+    """Inside a delete's transaction: raise to refuse it (a folder that still has content)."""
+    check_loaded: Callable[[list[Any]], tuple[int, str, str] | None] | None = None
+    """A world's records of the set, checked together: (index, member, message) or None."""
+    complete_loaded: Callable[[list[Record]], list[Record]] | None = None
+    """A world's records of the set as stored, completed from each other."""
     extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Scopes accepted beside the spec's, by spec path (e.g. `OR.Buckets` for buckets).
 
@@ -208,6 +238,14 @@ class EntitySet:
             (name, value) for name, value in template.items() if isinstance(value, list | dict)
         )
         return template, containers, self.type.omit_when_null
+
+    def set_problem(self, records: list[Any]) -> tuple[int, str, str] | None:
+        """What is wrong with a world's records of the set together, if anything."""
+        return self.check_loaded(records) if self.check_loaded is not None else None
+
+    def loaded(self, records: list[Record]) -> list[Record]:
+        """A world's records of the set as they are stored."""
+        return self.complete_loaded(records) if self.complete_loaded is not None else records
 
     def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
         """A full record in wire order: `fields` over the defaults, with this key.

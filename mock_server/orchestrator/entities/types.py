@@ -69,6 +69,10 @@ class EntityType:
     read_only: frozenset[str] = frozenset()
     title: str = ""
     description: str = ""
+    hidden: frozenset[str] = frozenset()
+    """Emulator members (the overlay's `emulator_members`): stored and in world files, never
+    on the wire, never taken from a request body (the folder of an asset, who may use a
+    folder, how a release's jobs behave)."""
 
     @property
     def qualified_name(self) -> str:
@@ -77,8 +81,15 @@ class EntityType:
 
     @property
     def wire_order(self) -> tuple[str, ...]:
-        """Member names in the order the cloud writes them."""
+        """Member names in stored order: the cloud's wire order, then the emulator members."""
         return tuple(self.properties)
+
+    @property
+    def visible(self) -> dict[str, PropertyType]:
+        """The members on the wire, in wire order (every member but the emulator's)."""
+        if not self.hidden:
+            return self.properties
+        return {name: prop for name, prop in self.properties.items() if name not in self.hidden}
 
 
 def _clean(text: str | None) -> str | None:
@@ -207,16 +218,29 @@ def build_entity_type(
     test) passes its own.
     """
     name = facts["type"]
-    builder = _Builder(facts, component)
+    own_types: Mapping[str, dict[str, Any]] = facts.get("emulator_types", {})
+    spec_lookup = component
+
+    def lookup(type_name: str) -> dict[str, Any]:
+        return own_types[type_name] if type_name in own_types else spec_lookup(type_name)
+
+    builder = _Builder(facts, lookup)
     builder.complex(name)
     root = builder.complex_types.pop(name)
     properties = dict(root.properties)
+    for member, schema in facts.get("extra_members", {}).items():  # observed, not in the spec
+        properties[member] = builder.property(schema, f"{name}/{member}", False, member)
     order = facts.get("wire_order")
     if order:
         properties = {member: properties[member] for member in order}
-    read_only = frozenset(facts.get("read_only", ())) | {
-        member for member, prop in properties.items() if prop.read_only
-    }
+    hidden = frozenset(facts.get("emulator_members", {}))
+    for member, schema in facts.get("emulator_members", {}).items():
+        properties[member] = builder.property(schema, f"{name}/{member}", False, member)
+    read_only = (
+        frozenset(facts.get("read_only", ()))
+        | {member for member, prop in properties.items() if prop.read_only}
+        | hidden
+    )
     return EntityType(
         entity_set=entity_set,
         name=name,
@@ -227,6 +251,7 @@ def build_entity_type(
         read_only=read_only,
         title=facts.get("title", ""),
         description=facts.get("description", ""),
+        hidden=hidden,
     )
 
 

@@ -79,14 +79,14 @@ class ODataModel:
 def odata_model(entity: EntityType, *, key: str, expandable: tuple[str, ...]) -> ODataModel:
     """The EDM view of an entity type (built once per set, by the registry)."""
     complex_types: dict[str, EdmType] = {}
+    visible = entity.visible
     properties = {
-        name: _edm_type(prop, entity.complex_types, complex_types)
-        for name, prop in entity.properties.items()
+        name: _edm_type(prop, entity.complex_types, complex_types) for name, prop in visible.items()
     }
     root = EdmType(Kind.COMPLEX, entity.qualified_name, properties=properties)
     return ODataModel(
         root=root,
-        wire_order=entity.wire_order,
+        wire_order=tuple(visible),
         key=key,
         expandable=expandable,
         entity_set=entity.entity_set,

@@ -96,3 +96,45 @@ def find_operation(path: str, method: str) -> SpecOperation | None:
 def path_methods(path: str) -> set[str]:
     """The methods the 20.0 description has on `path` (empty when it has no such path)."""
     return {op.method for op in all_operations() if op.pattern.match(path)}
+
+
+_PERMISSIONS_LINE = re.compile(r"Required permissions: (.+?)\.(?:\s|$)", re.S)
+_PERMISSION_NOTE = re.compile(r"\s+-\s+[^()]*")
+FOLDER_HEADER = "X-UIPATH-OrganizationUnitId"
+
+
+@cache
+def operation_permissions(path: str, method: str) -> tuple[frozenset[str], ...]:
+    """The folder permissions the operation needs: every group, one permission of each.
+
+    `Required permissions: Queues.View and Transactions.Edit.` gives
+    `({Queues.View}, {Transactions.Edit})`; `(Units.View or SubFolders.View - ...)` gives one
+    group of two. Empty when the spec names none.
+    """
+    try:
+        description = operation(path, method).get("description", "")
+    except KeyError:
+        return ()
+    match = _PERMISSIONS_LINE.search(description)
+    if match is None:
+        return ()
+    text = _PERMISSION_NOTE.sub("", match.group(1)).replace("(", " ").replace(")", " ")
+    groups = []
+    for part in text.split(" and "):
+        names = frozenset(name.strip() for name in part.split(" or ") if name.strip())
+        if names:
+            groups.append(names)
+    return tuple(groups)
+
+
+@cache
+def operation_takes_folder(path: str, method: str) -> bool:
+    """Whether the spec requires the folder header (`X-UIPATH-OrganizationUnitId`) there."""
+    try:
+        parameters = operation(path, method).get("parameters", [])
+    except KeyError:
+        return False
+    return any(
+        parameter.get("in") == "header" and parameter.get("name") == FOLDER_HEADER
+        for parameter in parameters
+    )
