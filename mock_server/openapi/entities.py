@@ -289,6 +289,8 @@ def _action_parameters(action: Action, path: str) -> list[dict[str, Any]]:
 def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
     described: dict[str, Any] = _spec_texts(entity_set, action.spec_path, action.method)
     parameters = [parameter_ref("key")] if action.on_entity else []
+    if action.lists:
+        parameters += [parameter_ref(option) for option in _LIST_OPTIONS]
     parameters += _action_parameters(action, path)
     if entity_set.folder_scoped:
         parameters += _folder_parameters(action.spec_path, action.method)
@@ -300,7 +302,9 @@ def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": copy.deepcopy(action.request_schema)}},
         }
     success: dict[str, Any] = {"description": "Done"}
-    if action.response_schema is not None:
+    if action.lists:
+        success = json_content(ref(_names(entity_set)["list"]), "Success")
+    elif action.response_schema is not None:
         success = json_content(copy.deepcopy(action.response_schema), "Success")
     errors = _WRITE_ERRORS if action.writes else _ERRORS
     described["responses"] = {str(action.success_status): success, **errors}

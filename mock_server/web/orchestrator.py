@@ -217,8 +217,16 @@ class _Router:
             raise organization_not_found(name)
         return found
 
-    def list(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
-        spec_path = entity_set.operations[Operation.LIST]
+    def list(
+        self,
+        entity_set: EntitySet,
+        organization: str,
+        tenant: str,
+        *,
+        spec_path: str | None = None,
+    ) -> Response:
+        if spec_path is None:
+            spec_path = entity_set.operations[Operation.LIST]
         call = self.call(
             entity_set,
             spec_path,
@@ -304,6 +312,8 @@ class _Router:
         key: str | None = None,
         **parameters: str,
     ) -> Response:
+        if action.handler is None:  # a listing function
+            return self.list(entity_set, organization, tenant, spec_path=action.spec_path)
         call = self.call(entity_set, action.spec_path, action.method, organization, tenant)
         context = replace(
             call,
@@ -430,9 +440,14 @@ def _register(service: Service, router: _Router, entity_set: EntitySet) -> None:
     for action in entity_set.actions:
         rule = PREFIX + action.rule(collection.removeprefix(PREFIX), entity.removeprefix(PREFIX))
         router.serve(rule, action.method)
+        view = (
+            partial(router.list, entity_set, spec_path=action.spec_path)
+            if action.lists
+            else partial(router.action, entity_set, action)
+        )
         service.route(
             rule,
             endpoint=f"orchestrator.{name}:{action.name.rsplit('.', 1)[-1]}",
-            view=partial(router.action, entity_set, action),
+            view=view,
             methods=[action.method],
         )

@@ -44,8 +44,11 @@ class CatalogEntry(Protocol):
     def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
         """The complete record for these fields and key."""
 
-    def set_problem(self, records: list[Any]) -> tuple[int, str, str] | None:
-        """What is wrong with the records together: (index, member, message), or None."""
+    def set_problem(
+        self, records: list[Any], tenant: Mapping[str, list[Any]]
+    ) -> tuple[int, str, str] | None:
+        """What is wrong with the records together, or with the tenant's other records (by
+        set name): (index, member, message), or None."""
 
     def loaded(self, records: list[Record]) -> list[Record]:
         """The records as stored, completed from each other (a folder's path from its parent)."""
@@ -153,7 +156,7 @@ def _check(data: dict[str, Any], entries: list[CatalogEntry]) -> None:
             records = tenant.get("entities", {})
             for entry in entries:
                 _check_records(entry, records.get(entry.name, []), f"{tenant_where}.entities")
-                problem = entry.set_problem(records.get(entry.name, []))
+                problem = entry.set_problem(records.get(entry.name, []), records)
                 if problem is not None:
                     index, member, text = problem
                     where_set = f"{tenant_where}.entities.{entry.name}[{index}].{member}"

@@ -14,7 +14,7 @@ COVERAGE = "https://github.com/uipath-cloud-emulator/uipath-cloud-emulator#cover
 @pytest.mark.parametrize(
     ("method", "path", "operation"),
     [
-        ("GET", "/odata/Assets", "Assets_Get"),
+        ("GET", "/odata/Users", "Users_Get"),
         ("GET", "/odata/QueueItems(5)", "QueueItems_GetById"),
         ("POST", "/odata/Queues/UiPathODataSvc.AddQueueItem", "Queues_AddQueueItem"),
         (
@@ -55,14 +55,14 @@ def test_a_method_20_0_does_not_have_on_a_path_is_405_with_its_methods(http: Fla
 
 def test_not_emulated_answers_carry_orchestrator_headers(http: FlaskClient) -> None:
     """The not-emulated 404 has the headers every Orchestrator answer has."""
-    response = call(http, "GET", f"{ROOT}/odata/Assets")
+    response = call(http, "GET", f"{ROOT}/odata/Users")
     assert response.headers["OData-Version"] == "4.0"
     assert response.headers["api-supported-versions"] == "15.0"
 
 
 def test_an_unknown_tenant_is_reported_before_the_operation(http: FlaskClient) -> None:
     """The tenant is checked first, as on emulated routes: an unknown tenant is 404 naming it."""
-    response = call(http, "GET", f"/{ORGANIZATION}/Nowhere/orchestrator_/odata/Assets")
+    response = call(http, "GET", f"/{ORGANIZATION}/Nowhere/orchestrator_/odata/Users")
     message = assert_orchestrator_error(response, 404, 0)
     assert "Nowhere" in message
     assert "not emulated" not in message
@@ -72,7 +72,7 @@ def test_the_journal_marks_requests_that_were_not_emulated(
     emulator: Emulator, http: FlaskClient
 ) -> None:
     """Each such request is journaled with the operation id, or why no operation matched."""
-    call(http, "GET", f"{ROOT}/odata/Assets")
+    call(http, "GET", f"{ROOT}/odata/Users")
     call(http, "GET", f"{ROOT}/odata/Machinez")
     call(
         http,
@@ -83,5 +83,5 @@ def test_the_journal_marks_requests_that_were_not_emulated(
     marks = [
         entry.not_emulated for entry in emulator.requests.entries() if "orchestrator_" in entry.path
     ]
-    assert marks == ["Assets_Get", "(no such path)", "(no such method)", None]
+    assert marks == ["Users_Get", "(no such path)", "(no such method)", None]
     assert emulator.requests.entries()[-1].as_dict()["not_emulated"] is None

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from uipath_emulator.mock_server.orchestrator.entities.assets import ASSETS
 from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
@@ -11,4 +12,4 @@ from uipath_emulator.mock_server.orchestrator.entities.robots import ROBOTS
 @cache
 def default_registry() -> Registry:
     """The registry of every emulated entity set (built once per process)."""
-    return Registry([MACHINES, FOLDERS, ROBOTS])
+    return Registry([MACHINES, FOLDERS, ROBOTS, ASSETS])

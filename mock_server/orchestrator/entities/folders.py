@@ -12,6 +12,7 @@
   403, as documented.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext, ActionResult
@@ -101,7 +102,9 @@ def _rename_subfolders(write: TenantWrite, old: Record, path: str) -> None:
         )
 
 
-def _check_loaded(records: list[Any]) -> tuple[int, str, str] | None:
+def _check_loaded(
+    records: list[Any], _tenant: Mapping[str, list[Any]]
+) -> tuple[int, str, str] | None:
     """Each parent exists, no folder is its own ancestor, no two folders have one path."""
     ids = {record.get("Id") for record in records if isinstance(record, dict)}
     parents = {
@@ -191,7 +194,7 @@ def _page_arguments(context: ActionContext, limit: int) -> tuple[int, int]:
     values = []
     for name, default in (("skip", 0), ("take", limit)):
         text = context.parameters.get(name)
-        if text is None or text == "":
+        if text is None:
             values.append(default)
             continue
         if not text.lstrip("-").isdigit() or len(text) > 12 or not -(2**31) <= int(text) < 2**31:

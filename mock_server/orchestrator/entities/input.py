@@ -28,7 +28,7 @@ _JSON_TYPES = {
 
 
 def input_type_name(entity_set: EntitySet) -> str:
-    """The spec's name of what clients send, e.g. `UiPath.Server.Configuration.OData.AssetDto`."""
+    """The spec's name of what clients send, e.g. `UiPath.Server.Configuration.OData.TagDto`."""
     name = entity_set.facts.get("input_type", entity_set.type.name)
     return f"{NAMESPACE}.{name}"
 

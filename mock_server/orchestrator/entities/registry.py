@@ -90,7 +90,8 @@ class Action:
     name: str
     method: str
     spec_path: str
-    handler: ActionHandler
+    handler: ActionHandler | None = None
+    """What it does; None for a function that answers as the set's listing (`lists`)."""
     on_entity: bool = False
     writes: bool = True
     parameters: str | None = None
@@ -104,6 +105,9 @@ class Action:
     """Its path under `orchestrator_/` when it is not `Set/Name` (e.g. under `/api/`)."""
     query: Mapping[str, dict[str, Any] | None] = field(default_factory=dict)
     """The query parameters it documents, each with its schema (None: the spec's)."""
+    lists: bool = False
+    """A collection function that answers exactly as the listing does, OData options and all
+    (a `GetFiltered` function)."""
 
     def rule(self, collection: str, entity: str) -> str:
         """Its path under `orchestrator_/`, placeholders in werkzeug syntax."""
@@ -124,7 +128,7 @@ class EntitySet:
 
     name: str
     label: str
-    """What the set's records are called in messages, e.g. `Asset`."""
+    """What the set's records are called in messages, e.g. `Folder`."""
     folder_scoped: bool
     operations: Mapping[Operation, str]
     """Each served CRUD operation, with the spec path it is documented under."""
@@ -149,8 +153,11 @@ class EntitySet:
     write other records: a renamed folder's subfolders)."""
     before_delete: Callable[[ActionContext, TenantWrite, Record], None] | None = None
     """Inside a delete's transaction: raise to refuse it (a folder that still has content)."""
-    check_loaded: Callable[[list[Any]], tuple[int, str, str] | None] | None = None
-    """A world's records of the set, checked together: (index, member, message) or None."""
+    check_loaded: (
+        Callable[[list[Any], Mapping[str, list[Any]]], tuple[int, str, str] | None] | None
+    ) = None
+    """A world's records of the set, checked together and against the tenant's other records
+    (by set name): (index, member, message) or None."""
     complete_loaded: Callable[[list[Record]], list[Record]] | None = None
     """A world's records of the set as stored, completed from each other."""
     extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -239,9 +246,11 @@ class EntitySet:
         )
         return template, containers, self.type.omit_when_null
 
-    def set_problem(self, records: list[Any]) -> tuple[int, str, str] | None:
+    def set_problem(
+        self, records: list[Any], tenant: Mapping[str, list[Any]]
+    ) -> tuple[int, str, str] | None:
         """What is wrong with a world's records of the set together, if anything."""
-        return self.check_loaded(records) if self.check_loaded is not None else None
+        return self.check_loaded(records, tenant) if self.check_loaded is not None else None
 
     def loaded(self, records: list[Record]) -> list[Record]:
         """A world's records of the set as they are stored."""

@@ -61,7 +61,7 @@ class EntityType:
 
     entity_set: str
     name: str
-    """The spec's name of the answered type, e.g. `AssetDto`."""
+    """The spec's name of the answered type, e.g. `TaskCatalogDto`."""
     properties: dict[str, PropertyType] = field(compare=False)
     complex_types: dict[str, ComplexType] = field(compare=False)
     defaults: dict[str, Any] = field(compare=False)
@@ -122,7 +122,7 @@ class _Builder:
     """Turns spec schemas into `PropertyType`s, collecting the complex types met on the way.
 
     Overlay entries name members by `Type/member`, the spec's type name first (for the entity
-    type itself too: `AssetDto/ValueType`).
+    type itself too: `TaskCatalogDto/Status`).
     """
 
     def __init__(

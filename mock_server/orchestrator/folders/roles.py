@@ -11,6 +11,7 @@ ROLES: dict[str, frozenset[str]] = {
     "Automation User": frozenset(
         {
             "Assets.View",
+            "Assets.Edit",
             "Buckets.View",
             "BlobFiles.View",
             "BlobFiles.Create",
