@@ -7,9 +7,10 @@ from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
 from uipath_emulator.mock_server.orchestrator.entities.robots import ROBOTS
+from uipath_emulator.mock_server.orchestrator.entities.users import USERS
 
 
 @cache
 def default_registry() -> Registry:
     """The registry of every emulated entity set (built once per process)."""
-    return Registry([MACHINES, FOLDERS, ROBOTS, ASSETS])
+    return Registry([MACHINES, FOLDERS, ROBOTS, ASSETS, USERS])
