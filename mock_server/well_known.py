@@ -48,6 +48,14 @@ FINANCE_ROBOT_KEY = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 """The robot key (`UIPATH_ROBOT_KEY`) of `finance-robot`."""
 FOLDERS = ("Shared", "Finance", "Finance/Invoices", "HR")
 """The folders of acme/DefaultTenant (Ids 1 to 4)."""
+SHARED_ASSET_VALUES = {"ApiBaseUrl": "https://api.example.invalid", "MaxRetries": 3}
+"""Two of the plain assets of `Shared` (Text, Integer); `FeatureEnabled` (Bool) is true."""
+CREDENTIAL_ASSET = ("ServiceAccount", "svc-robot", "emulator-credential-password")
+"""The Credential asset of `Shared`: name, user name, password (direct API access allowed)."""
+SECRET_ASSET = ("ApiKey", "emulator-secret-value")
+"""The Secret asset of `Shared`: name, value (direct API access allowed)."""
+FINANCE_ASSET = ("InvoiceApprovalLimit", 5000)
+"""The Integer asset of `Finance`."""
 ROBOTS = WellKnownApp(
     "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f", "emulator-robots-secret", ("OR.Robots.Read",)
 )

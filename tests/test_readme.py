@@ -26,10 +26,12 @@ def fenced_blocks(section: str, language: str) -> list[str]:
     shutil.which("curl") is None or sys.platform == "win32", reason="needs curl and bash"
 )
 def test_curl_session_works_twice_in_a_row() -> None:
-    """The guide's two requests and the Machines examples, pasted twice, each answer as shown."""
+    """The guide's two requests, the Machines and the folders-and-assets examples, pasted twice,
+    each answer as shown."""
     script = "".join(
         fenced_blocks("The guide's two requests, against the emulator", "sh")
         + fenced_blocks("Machines API", "sh")
+        + fenced_blocks("Folders and assets", "sh")
     )
     with EmulatorProcess() as server:
         session = script.replace("http://127.0.0.1:8080", server.base_url)
@@ -45,6 +47,12 @@ def test_curl_session_works_twice_in_a_row() -> None:
             assert '"@odata.count":8' in run.stdout
             assert re.search(r"/odata/Machines\(\d+\)\n", run.stdout)
             assert '"Description":"patched"' in run.stdout
+            assert '"FullyQualifiedName":"Finance/Invoices"' in run.stdout
+            text_asset = (
+                '"Name":"ApiBaseUrl","ValueType":"Text","Value":"https://api.example.invalid"'
+            )
+            assert text_asset in run.stdout
+            assert run.stdout.count("emulator-credential-password") == 1
             assert "errorCode" not in run.stdout
 
 
