@@ -16,6 +16,12 @@ from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 MACHINES_PATH = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Machines"
+ASSETS_PATH = (
+    f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Assets/UiPath.Server.Configuration.OData."
+    "GetFiltered"
+)
+ASSETS_FOLDER = "Shared"
+"""The folder the bench's 50 assets are in (sent as `X-UIPATH-FolderPath`)."""
 TOKEN_PATH = f"/{ORGANIZATION}/identity_/connect/token"
 FORM = "application/x-www-form-urlencoded"
 TOKEN_FORM = urlencode(
@@ -56,6 +62,12 @@ def machines_request(access_token: str, query: str = "") -> Request:
     """`GET Machines` with a bearer token."""
     path = f"{MACHINES_PATH}?{query}" if query else MACHINES_PATH
     return Request("GET Machines", "GET", path, {"Authorization": f"Bearer {access_token}"})
+
+
+def assets_request(access_token: str) -> Request:
+    """`GET Assets/GetFiltered` of the assets' folder, as UiPath's SDK lists assets."""
+    headers = {"Authorization": f"Bearer {access_token}", "X-UIPATH-FolderPath": ASSETS_FOLDER}
+    return Request("GET Assets", "GET", ASSETS_PATH, headers)
 
 
 def send(port: int, request: Request, timeout: float = 10.0) -> Answer:

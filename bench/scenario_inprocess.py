@@ -6,7 +6,7 @@ from collections.abc import Callable
 import requests
 import responses
 
-from bench.common import MACHINES_PATH, TOKEN_PATH
+from bench.common import ASSETS_FOLDER, ASSETS_PATH, MACHINES_PATH, TOKEN_PATH
 from bench.report import Row, Target
 from bench.settings import Settings
 from bench.worlds import world_document
@@ -16,6 +16,7 @@ from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 SCENARIO = "1 in-process"
 MACHINES_URL = DEFAULT_BASE_URL + MACHINES_PATH
+ASSETS_URL = DEFAULT_BASE_URL + ASSETS_PATH
 TOKEN_URL = DEFAULT_BASE_URL + TOKEN_PATH
 
 
@@ -75,11 +76,20 @@ def run(settings: Settings) -> list[Row]:
     def plain_requests() -> object:
         return session.get(MACHINES_URL, headers=headers, timeout=10).json()
 
-    ours, static, client_on_stub = [], [], []
+    folder_headers = {**headers, "X-UIPATH-FolderPath": ASSETS_FOLDER}
+
+    def assets_requests() -> object:
+        answer = session.get(ASSETS_URL, headers=folder_headers, timeout=10)
+        assert answer.status_code == 200, answer.status_code
+        return answer.json()
+
+    ours, static, client_on_stub, machines_intercepted, assets_intercepted = [], [], [], [], []
     calls = settings.inprocess_calls
     for _ in range(settings.inprocess_rounds):
         with emulator.intercept():
             ours.append(_ms_per_call(ours_client.machines.list, calls))
+            machines_intercepted.append(_ms_per_call(plain_requests, calls))
+            assets_intercepted.append(_ms_per_call(assets_requests, calls))
         with static_stub():
             static.append(_ms_per_call(plain_requests, calls))
             client_on_stub.append(_ms_per_call(stub_client.machines.list, calls))
@@ -105,5 +115,15 @@ def run(settings: Settings) -> list[Row]:
             "client + static stub",
             None,
             "emulator's own share",
+        ),
+        Row(
+            SCENARIO,
+            "GET Assets/GetFiltered (50 assets, folder header) via intercept()",
+            "ms",
+            min(assets_intercepted),
+            min(machines_intercepted),
+            "GET Machines (50 machines) via intercept()",
+            Target("<=", 1.1),
+            "requests on both; a folder-scoped listing against a tenant-level one",
         ),
     ]

@@ -18,6 +18,7 @@ from bench.common import (
     MACHINES_PATH,
     TOKEN_PATH,
     Request,
+    assets_request,
     fetch_token,
     free_port,
     machines_request,
@@ -37,6 +38,8 @@ WSGI = "2b WSGI servers"
 OURS, STATIC, PRISM = "ours (waitress)", "static Flask (waitress)", "Prism"
 OURS_G, STATIC_G = "ours (granian)", "static Flask (granian)"
 Results = dict[tuple[str, str, int], LoadResult]
+ASSETS = "GET Assets"
+"""Measured on `uipath-mock` only, against its own `GET Machines`."""
 
 
 @dataclasses.dataclass
@@ -55,7 +58,10 @@ def _emulator_requests(port: int) -> tuple[dict[str, Request], dict[str, Any]]:
     machines_answer = send(port, machines)
     if machines_answer.status != 200:
         raise RuntimeError(f"GET Machines answered {machines_answer.status}")
-    requests = {machines.name: machines, "POST token": token_request()}
+    assets = assets_request(token)
+    if send(port, assets).status != 200:
+        raise RuntimeError("GET Assets/GetFiltered did not answer 200")
+    requests = {machines.name: machines, "POST token": token_request(), assets.name: assets}
     return requests, {"token": token_answer, "machines": machines_answer}
 
 
@@ -151,10 +157,12 @@ def _measure(
     """
     runs: dict[tuple[str, str, int], list[LoadResult]] = {}
     for repeat in range(settings.load_repeats):
-        for name in ("GET Machines", "POST token"):
+        for name in ("GET Machines", "POST token", ASSETS):
             for count in settings.connections:
                 for target in targets:
-                    if count not in target.connections:
+                    if count not in target.connections or name not in target.requests:
+                        continue
+                    if name == ASSETS and target.label != OURS:
                         continue
                     result = run_load(
                         tool,
@@ -264,6 +272,19 @@ def _rows(settings: Settings, results: Results, memory: float | None, size: int)
                         Target(">=", 1.0),
                     )
                 )
+    for count in settings.connections:
+        if (OURS, ASSETS, count) in results:
+            rows.append(
+                Row(
+                    SCENARIO,
+                    f"GET Assets/GetFiltered (50 assets, folder header) c={count} throughput",
+                    "req/s",
+                    results[OURS, ASSETS, count].rps,
+                    results[OURS, "GET Machines", count].rps,
+                    "GET Machines (50 machines), uipath-mock",
+                    Target(">=", 0.9),
+                )
+            )
     rows.append(Row(SCENARIO, "uipath-mock RSS after the load", "MiB", memory))
     for name in ("GET Machines", "POST token"):
         for count in settings.granian_connections:

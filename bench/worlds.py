@@ -38,14 +38,46 @@ def _lean_machines(count: int) -> list[dict[str, Any]]:
     ]
 
 
+BENCH_ASSETS = 50
+SHARED_FOLDER_ID = 1
+
+
+def bench_assets(count: int = BENCH_ASSETS) -> list[dict[str, Any]]:
+    """`count` assets of `Shared`: Text, Integer and Bool in turn, each with a description."""
+    kinds = (
+        ("Text", "StringValue", "value-{n}"),
+        ("Integer", "IntValue", 0),
+        ("Bool", "BoolValue", 0),
+    )
+    assets = []
+    for number in range(1, count + 1):
+        kind, member, value = kinds[number % len(kinds)]
+        typed = value.format(n=number) if isinstance(value, str) else number
+        assets.append(
+            {
+                "Id": number,
+                "Key": f"00000000-0000-4000-9000-{number:012d}",
+                "Name": f"asset-{number:04d}",
+                "ValueScope": "Global",
+                "ValueType": kind,
+                member: bool(number % 2) if kind == "Bool" else typed,
+                "Description": f"bench asset {number}",
+                "OrganizationUnitId": SHARED_FOLDER_ID,
+            }
+        )
+    return assets
+
+
 def world_document(machines: int, *, rich: bool) -> dict[str, Any]:
-    """The default world with exactly `machines` machines in acme/DefaultTenant."""
+    """The default world with exactly `machines` machines, and the 50 bench assets in `Shared`,
+    in acme/DefaultTenant."""
     document = read_world_document(default_world_path())
     tenant = document["organizations"][0]["tenants"][0]
     templates = tenant["entities"].get("Machines") or [{"Name": "template"}]
     tenant["entities"]["Machines"] = (
         _rich_machines(machines, templates) if rich else _lean_machines(machines)
     )
+    tenant["entities"]["Assets"] = bench_assets()
     tenant.pop("next_ids", None)
     return document
 
