@@ -22,7 +22,14 @@ QA_TENANT = "QA"
 DEFAULT_TENANT_MACHINES = 8
 """Machines of acme/DefaultTenant (ids 1 to 8; the next one created gets id 9)."""
 
-EMULATED_SERVICES = ("OR.Machines", "OR.Folders", "OR.Assets", "OR.Robots", "OR.Users")
+EMULATED_SERVICES = (
+    "OR.Machines",
+    "OR.Folders",
+    "OR.Assets",
+    "OR.Robots",
+    "OR.Users",
+    "OR.Queues",
+)
 """The scope families of the emulated Orchestrator services."""
 EVERY_SCOPE = tuple(
     f"{family}{part}" for family in EMULATED_SERVICES for part in ("", ".Read", ".Write")
@@ -56,6 +63,11 @@ SECRET_ASSET = ("ApiKey", "emulator-secret-value")
 """The Secret asset of `Shared`: name, value (direct API access allowed)."""
 FINANCE_ASSET = ("InvoiceApprovalLimit", 5000)
 """The Integer asset of `Finance`."""
+INVOICE_QUEUE = "InvoiceQueue"
+"""The queue of `Finance`: one retry, unique references, items `INV-1001` to `INV-1003`."""
+INVOICE_REFERENCES = ("INV-1001", "INV-1002", "INV-1003")
+DEMO_QUEUE = "DemoQueue"
+"""The empty queue of `Shared`: no retries, references not unique."""
 ROBOTS = WellKnownApp(
     "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f", "emulator-robots-secret", ("OR.Robots.Read",)
 )

@@ -241,9 +241,10 @@ def set_paths(entity_set: EntitySet) -> dict[str, dict[str, Any]]:
         spec_path = entity_set.operations.get(kind)
         if spec_path is not None and entity_set.folder_scoped:
             operation_object = paths[path][kind.method.lower()]
+            optional = kind is Operation.LIST and entity_set.cross_folder_list
             operation_object["parameters"] = [
                 *operation_object.get("parameters", []),
-                *_folder_parameters(spec_path, kind.method),
+                *_folder_parameters(spec_path, kind.method, required=not optional),
             ]
     for action in entity_set.actions:
         path = action.rule(collection, entity).replace("<", "{").replace(">", "}")
@@ -251,17 +252,21 @@ def set_paths(entity_set: EntitySet) -> dict[str, dict[str, Any]]:
     return paths
 
 
-def _folder_parameters(spec_path: str, method: str) -> list[dict[str, Any]]:
-    """The folder header, where the spec requires it (its other three forms are accepted too)."""
+def _folder_parameters(
+    spec_path: str, method: str, *, required: bool = True
+) -> list[dict[str, Any]]:
+    """The folder header, where the spec requires it (its other three forms are accepted too);
+    optional on a listing that, without one, covers every folder the caller may use."""
     if not operation_takes_folder(spec_path, method):
         return []
+    across = "" if required else " Without one, the listing covers every folder the caller may use."
     return [
         {
             "name": FOLDER_HEADER,
             "in": "header",
-            "required": True,
+            "required": required,
             "description": "The folder's Id. X-UIPATH-FolderKey, X-UIPATH-FolderPath and "
-            "X-UIPATH-FolderPath-Encoded are accepted instead.",
+            "X-UIPATH-FolderPath-Encoded are accepted instead." + across,
             "schema": {"type": "integer", "format": "int64"},
         }
     ]

@@ -50,8 +50,9 @@ class CatalogEntry(Protocol):
         """What is wrong with the records together, or with the tenant's other records (by
         set name): (index, member, message), or None."""
 
-    def loaded(self, records: list[Record]) -> list[Record]:
-        """The records as stored, completed from each other (a folder's path from its parent)."""
+    def loaded(self, records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
+        """The records as stored, completed from each other (a folder's path from its parent)
+        and from the tenant's other records as the world gives them (by set name)."""
 
 
 class Catalog(Protocol):
@@ -250,7 +251,10 @@ def _tenant(organization_id: str, entry: dict[str, Any], entries: list[CatalogEn
     stores = {}
     for catalog_entry in entries:
         stores[catalog_entry.name] = _store(
-            catalog_entry, records.get(catalog_entry.name, []), next_ids.get(catalog_entry.name)
+            catalog_entry,
+            records.get(catalog_entry.name, []),
+            next_ids.get(catalog_entry.name),
+            records,
         )
     return Tenant(
         id=entry["id"],
@@ -259,7 +263,12 @@ def _tenant(organization_id: str, entry: dict[str, Any], entries: list[CatalogEn
     )
 
 
-def _store(entry: CatalogEntry, records: list[Record], next_id: int | None) -> EntityStore:
+def _store(
+    entry: CatalogEntry,
+    records: list[Record],
+    next_id: int | None,
+    tenant: Mapping[str, list[Any]],
+) -> EntityStore:
     key_name = entry.key
     following = max((r[key_name] for r in records if key_name in r), default=0) + 1
     completed = []
@@ -268,7 +277,7 @@ def _store(entry: CatalogEntry, records: list[Record], next_id: int | None) -> E
         if key is None:
             key, following = following, following + 1
         completed.append(entry.record(record, key, copied=False))
-    return EntityStore(entry, entry.loaded(completed), next_id=next_id)
+    return EntityStore(entry, entry.loaded(completed, tenant), next_id=next_id)
 
 
 def dump_world(world: World, *, copy_records: bool = True) -> dict[str, Any]:

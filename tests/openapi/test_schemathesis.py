@@ -37,6 +37,15 @@ _STATE_DEPENDENT = {
     ("PUT", "/odata/Assets({key})"),
     ("POST", _ROBOT_ASSETS + "GetRobotAssetByNameForRobotKey"),
     ("POST", _ROBOT_ASSETS + "SetRobotAssetByRobotKey"),
+    ("POST", "/odata/QueueDefinitions"),
+    ("PUT", "/odata/QueueDefinitions({key})"),
+    ("DELETE", "/odata/QueueDefinitions({key})"),
+    ("DELETE", "/odata/QueueItems({key})"),
+    ("POST", "/odata/Queues/UiPathODataSvc.AddQueueItem"),
+    ("POST", "/odata/Queues/UiPathODataSvc.BulkAddQueueItems"),
+    ("POST", "/odata/Queues/UiPathODataSvc.StartTransaction"),
+    ("POST", "/odata/Queues({key})/UiPathODataSvc.SetTransactionResult"),
+    ("POST", "/odata/QueueItems({key})/UiPathODataSvc.SetTransactionProgress"),
 }
 """Operations whose answer to a schema-valid request depends on the world's state."""
 
@@ -57,7 +66,7 @@ def checks_for(case: schemathesis.Case[Any]) -> list[Any]:
     `$orderby`, which client secret is right, or which folder or parent folder exists: such
     schema-valid requests rightly get 400. Nor can it say whether a folder is empty (a folder
     with content is not deleted), an asset's value rules (the member of its `ValueType`), or
-    which asset names and robot keys exist.
+    which asset names, queue names and robot keys exist, or a queue item's state.
     """
     if (case.method.upper(), case.operation.path) in _STATE_DEPENDENT:
         return [check for check in CHECKS if getattr(check, "__name__", "") != _ACCEPTANCE]

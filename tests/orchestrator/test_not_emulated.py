@@ -15,8 +15,12 @@ COVERAGE = "https://github.com/uipath-cloud-emulator/uipath-cloud-emulator#cover
     ("method", "path", "operation"),
     [
         ("GET", "/odata/Users", "Users_Get"),
-        ("GET", "/odata/QueueItems(5)", "QueueItems_GetById"),
-        ("POST", "/odata/Queues/UiPathODataSvc.AddQueueItem", "Queues_AddQueueItem"),
+        ("GET", "/odata/Settings('Abp.Timing.TimeZone')", "Settings_GetById"),
+        (
+            "POST",
+            "/odata/Settings/UiPath.Server.Configuration.OData.DeleteBulk",
+            "Settings_DeleteBulk",
+        ),
         (
             "GET",
             "/odata/Machines/UiPath.Server.Configuration.OData.GetAssignedMachines(folderId=1)",

@@ -107,7 +107,7 @@ def _check_loaded(
     return None
 
 
-def _complete_loaded(records: list[Record]) -> list[Record]:
+def _complete_loaded(records: list[Record], _tenant: Mapping[str, list[Any]]) -> list[Record]:
     return [settled(record, None) for record in records]
 
 

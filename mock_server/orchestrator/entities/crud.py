@@ -162,15 +162,20 @@ def delete(
     keys: list[Any],
     call: ActionContext | None = None,
 ) -> None:
-    """Delete these records, all or none (404 for the first unknown or unseen key)."""
+    """Delete these records, all or none (404 for the first unknown or unseen key); a set
+    whose `before_delete` answers a record keeps that instead (a soft delete)."""
     with translated(entity_set), stores.write() as write:
         for key in keys:
             record = write.get(entity_set.name, key)
             if not in_scope(entity_set, call, record):
                 raise not_found(entity_set.not_found_message(key))
+            kept = None
             if entity_set.before_delete is not None:
-                entity_set.before_delete(call, write, record)  # type: ignore[arg-type]
-            write.delete(entity_set.name, key)
+                kept = entity_set.before_delete(call, write, record)  # type: ignore[arg-type]
+            if kept is None:
+                write.delete(entity_set.name, key)
+            else:
+                write.put(entity_set.name, kept)
 
 
 def _emulator_members(entity_set: EntitySet, members: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -123,14 +123,14 @@ def _check_loaded(
             seen.add(parent)
             parent = parents.get(parent)
     paths: dict[str, int] = {}
-    for index, record in enumerate(_complete_loaded([dict(r) for r in records])):
+    for index, record in enumerate(_complete_loaded([dict(r) for r in records], _tenant)):
         first = paths.setdefault(string_key(str(record["FullyQualifiedName"])), index)
         if first != index:
             return index, "DisplayName", f"the path is already used by folder [{first}]"
     return None
 
 
-def _complete_loaded(records: list[Record]) -> list[Record]:
+def _complete_loaded(records: list[Record], _tenant: Mapping[str, list[Any]]) -> list[Record]:
     """Paths and parent keys, from the roots down."""
     by_id = {record["Id"]: record for record in records}
     done: dict[int, Record] = {}

@@ -135,6 +135,8 @@ class EntitySet:
     key: str = "Id"
     unique: tuple[Unique, ...] = ()
     expandable: tuple[str, ...] = ()
+    filter_only: tuple[str, ...] = ()
+    """Emulator members `$filter` accepts, never answered (what the service filters on)."""
     actions: tuple[Action, ...] = ()
     type_annotation: bool = True
     """Whether each item carries `@odata.type` (Orchestrator writes it for derived types)."""
@@ -151,15 +153,17 @@ class EntitySet:
     prepare: Callable[[ActionContext, TenantWrite, Record, Record | None], Record] | None = None
     """Inside a write's transaction: the record to store, from the new and the stored one (may
     write other records: a renamed folder's subfolders)."""
-    before_delete: Callable[[ActionContext, TenantWrite, Record], None] | None = None
-    """Inside a delete's transaction: raise to refuse it (a folder that still has content)."""
+    before_delete: Callable[[ActionContext, TenantWrite, Record], Record | None] | None = None
+    """Inside a delete's transaction: raise to refuse it (a folder that still has content), or
+    answer the record to keep instead (a soft delete: a queue item becomes `Deleted`)."""
     check_loaded: (
         Callable[[list[Any], Mapping[str, list[Any]]], tuple[int, str, str] | None] | None
     ) = None
     """A world's records of the set, checked together and against the tenant's other records
     (by set name): (index, member, message) or None."""
-    complete_loaded: Callable[[list[Record]], list[Record]] | None = None
-    """A world's records of the set as stored, completed from each other."""
+    complete_loaded: Callable[[list[Record], Mapping[str, list[Any]]], list[Record]] | None = None
+    """A world's records of the set as stored, completed from each other and from the tenant's
+    other records (by set name, as the world gives them)."""
     extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Scopes accepted beside the spec's, by spec path (e.g. `OR.Buckets` for buckets).
 
@@ -205,7 +209,9 @@ class EntitySet:
         """The EDM model the OData engine evaluates queries against."""
         from uipath_emulator.mock_server.orchestrator.odata.model import odata_model
 
-        return odata_model(self.type, key=self.key, expandable=self.expandable)
+        return odata_model(
+            self.type, key=self.key, expandable=self.expandable, filter_only=self.filter_only
+        )
 
     def scopes(self, spec_path: str, method: str) -> frozenset[str]:
         """The scopes that allow `METHOD spec_path` (any one of them)."""
@@ -254,9 +260,11 @@ class EntitySet:
         """What is wrong with a world's records of the set together, if anything."""
         return self.check_loaded(records, tenant) if self.check_loaded is not None else None
 
-    def loaded(self, records: list[Record]) -> list[Record]:
+    def loaded(self, records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
         """A world's records of the set as they are stored."""
-        return self.complete_loaded(records) if self.complete_loaded is not None else records
+        if self.complete_loaded is None:
+            return records
+        return self.complete_loaded(records, tenant)
 
     def record(self, fields: Mapping[str, Any], key: Any, *, copied: bool = True) -> Record:
         """A full record in wire order: `fields` over the defaults, with this key.

@@ -170,6 +170,8 @@ class _Builder:
             return self._enum(spec, path, member, common)
         if kind == "object":
             values = spec.get("additionalProperties")
+            if values == {"type": "object"}:  # .NET `Dictionary<string, object>`: any value
+                values = {}
             return PropertyType(
                 "object", open_values=values if isinstance(values, dict) else {}, **common
             )

@@ -74,22 +74,44 @@ class ODataModel:
     key: str
     expandable: tuple[str, ...]
     entity_set: str
+    filter_root: EdmType | None = None
+    """The root `$filter` sees, when it also sees members the wire never shows."""
 
 
-def odata_model(entity: EntityType, *, key: str, expandable: tuple[str, ...]) -> ODataModel:
-    """The EDM view of an entity type (built once per set, by the registry)."""
+def odata_model(
+    entity: EntityType,
+    *,
+    key: str,
+    expandable: tuple[str, ...],
+    filter_only: tuple[str, ...] = (),
+) -> ODataModel:
+    """The EDM view of an entity type (built once per set, by the registry).
+
+    `filter_only` names emulator members that `$filter` accepts though they are never answered
+    (a property the service filters on without showing it).
+    """
     complex_types: dict[str, EdmType] = {}
     visible = entity.visible
     properties = {
         name: _edm_type(prop, entity.complex_types, complex_types) for name, prop in visible.items()
     }
     root = EdmType(Kind.COMPLEX, entity.qualified_name, properties=properties)
+    filter_root = None
+    if filter_only:
+        hidden = {
+            name: _edm_type(entity.properties[name], entity.complex_types, complex_types)
+            for name in filter_only
+        }
+        filter_root = EdmType(
+            Kind.COMPLEX, entity.qualified_name, properties={**properties, **hidden}
+        )
     return ODataModel(
         root=root,
         wire_order=tuple(visible),
         key=key,
         expandable=expandable,
         entity_set=entity.entity_set,
+        filter_root=filter_root,
     )
 
 

@@ -50,7 +50,11 @@ def parse_list_options(pairs: Sequence[tuple[str, str]], model: ODataModel) -> Q
     root = model.root
     return QueryOptions(
         key=model.key,
-        filter=compile_filter(parse_filter(given["$filter"]), root) if "$filter" in given else None,
+        filter=(
+            compile_filter(parse_filter(given["$filter"]), model.filter_root or root)
+            if "$filter" in given
+            else None
+        ),
         select=select,
         select_text=select_text,
         orderby=parse_orderby(given["$orderby"], root) if "$orderby" in given else (),
