@@ -1,18 +1,25 @@
 """UiPath's Python SDK folders and assets services, unchanged, as the robot `finance-robot`.
 
-Each test runs twice: in-process (`intercept()` routes the SDK's httpx calls to
+The `cloud` tests run twice: in-process (`intercept()` routes the SDK's httpx calls to
 https://cloud.uipath.com into the emulator) and against a real `uipath-mock` server on
-127.0.0.1 (`uipath_server`). The SDK is configured as documented: `UIPATH_URL` and
-`UIPATH_ACCESS_TOKEN` (a token the SDK's own `IdentityService` takes, as `UiPath(client_id=...)`
-does), plus `UIPATH_ROBOT_KEY` for the robot path of the assets service. Every SDK service owns
-a sync and an async httpx client; the tests close both.
+127.0.0.1 (`uipath_server`); the last ones run docs/recipe-sdk-folders-assets.md as written.
+The SDK is configured as documented: `UIPATH_URL` and `UIPATH_ACCESS_TOKEN` (a token the SDK's
+own `IdentityService` takes, as `UiPath(client_id=...)` does), plus `UIPATH_ROBOT_KEY` for the
+robot path of the assets service. Every SDK service owns a sync and an async httpx client; the
+tests close both.
 """
 
 import asyncio
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 import pytest
@@ -21,8 +28,10 @@ from uipath.platform.errors import EnrichedException
 from uipath.platform.identity import IdentityService
 from uipath.platform.orchestrator import Asset, UserAsset
 
+from tests.subprocess_helpers import child_env
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.control.journal import JournalEntry
+from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (
     FINANCE_ROBOT,
     FINANCE_ROBOT_KEY,
@@ -32,6 +41,7 @@ from uipath_emulator.mock_server.well_known import (
     WellKnownApp,
 )
 
+RECIPE = Path(__file__).resolve().parents[2] / "docs" / "recipe-sdk-folders-assets.md"
 CLOUD = "https://cloud.uipath.com"
 ROBOT_SCOPE = "OR.Default OR.Folders OR.Assets"
 """What `finance-robot` asks for: its folder roles (OR.Default) and the two services used."""
@@ -273,3 +283,40 @@ def test_sdk_own_login_as_robot_in_process(
         assert assets.retrieve_secret("ApiKey") == "emulator-secret-value"
     token_calls = [e for e in uipath_emulator.requests if e.path == "/identity_/connect/token"]
     assert [e.status for e in token_calls] == [200]
+
+
+def run_recipe(language: str, *command: str, host: str = "http://127.0.0.1:8080") -> str:
+    """Run the recipe's one ```language block (its server URL turned into `host`); its stdout."""
+    text = RECIPE.read_text(encoding="utf-8")
+    (block,) = re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+    # `python` in the shell block is this interpreter
+    environment = child_env(
+        {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    )
+    run = subprocess.run(  # noqa: S603 - the recipe's own code, loopback only
+        [*command, block.replace("http://127.0.0.1:8080", host)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_recipe_in_process_block_runs() -> None:
+    """The recipe's in-process Python block prints the Finance/Invoices key and the secret."""
+    stdout = run_recipe("python", sys.executable, "-c")
+    assert stdout.splitlines() == [INVOICES_KEY, "emulator-secret-value"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None or sys.platform == "win32", reason="needs bash")
+def test_recipe_server_block_runs(uipath_server: EmulatorServer) -> None:
+    """The recipe's shell block, against a server, prints the credential by the robot path."""
+    stdout = run_recipe("sh", "bash", "-euo", "pipefail", "-c", host=uipath_server.base_url)
+    assert stdout == "emulator-credential-password\n"
+    robot_calls = Cloud(uipath_server.base_url, uipath_server.emulator).calls(
+        f"{ASSETS}GetRobotAssetByNameForRobotKey"
+    )
+    assert [call.status for call in robot_calls] == [200]
