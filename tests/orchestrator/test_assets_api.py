@@ -330,6 +330,19 @@ def test_duplicate_name_in_a_folder_is_409(http: FlaskClient) -> None:
     assert "'maxretries'" in assert_orchestrator_error(response, 409, 1001)
 
 
+def test_trailing_spaces_do_not_make_a_new_name(http: FlaskClient) -> None:
+    """`ApiKey ` clashes with `ApiKey` (names compare ignoring trailing spaces): 409/1001."""
+    response = post_asset(http, asset_body("ApiKey ", "Text", StringValue="x"))
+    assert_orchestrator_error(response, 409, 1001)
+
+
+def test_case_only_rename_of_an_asset_is_allowed(http: FlaskClient) -> None:
+    """An asset may be renamed to its own name in another case."""
+    response = put_asset(http, MAX_RETRIES, asset_body("maxretries", "Integer", IntValue=4))
+    assert response.status_code == 200, response.data
+    assert response.get_json()["Name"] == "maxretries"
+
+
 def test_rename_onto_an_existing_name_is_409(http: FlaskClient) -> None:
     """A PUT giving an asset the name of another asset of its folder is 409/1001."""
     response = put_asset(http, 1, asset_body("MaxRetries", "Text", StringValue="x"))
@@ -447,6 +460,8 @@ def test_robot_asset_scope_table(http: FlaskClient, scope: str, status: int) -> 
 
 def test_set_robot_asset_is_204_and_visible_through_odata(http: FlaskClient) -> None:
     """SetRobotAssetByRobotKey answers 204 with no body; the listing shows the new value."""
+    nines = f"{ASSETS}?$filter=IntValue eq 9"
+    assert asset_names(folder_call(http, "GET", nines, SHARED)) == []
     response = set_robot_asset(http, {"Name": "MaxRetries", "ValueType": "Integer", "IntValue": 9})
     assert response.status_code == 204
     assert response.data == b""
@@ -454,6 +469,7 @@ def test_set_robot_asset_is_204_and_visible_through_odata(http: FlaskClient) -> 
     assert (stored["IntValue"], stored["Value"]) == (9, "9")
     assert stored["LastModificationTime"] is not None
     assert revealed(http, "MaxRetries")["IntValue"] == 9
+    assert asset_names(folder_call(http, "GET", nines, SHARED)) == ["MaxRetries"]
 
 
 def test_set_robot_asset_secret_is_masked_afterwards(http: FlaskClient) -> None:

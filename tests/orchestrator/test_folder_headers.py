@@ -243,3 +243,9 @@ def test_operation_errors_come_last(http: FlaskClient) -> None:
     create_asset(http, SHARED, asset_body("Probe", "Text", StringValue="x"))
     assert_orchestrator_error(folder_call(http, "GET", f"{ASSETS}(999)", SHARED), 404, 1002)
     assert asset_names(folder_call(http, "GET", ASSETS, SHARED)) == [*SHARED_ASSETS, "Probe"]
+
+
+@pytest.mark.parametrize("path", ["/Finance", "Finance ", "FINANCE"])
+def test_path_leading_slash_case_and_trailing_spaces(http: FlaskClient, path: str) -> None:
+    """A path with a leading slash, in another case or with trailing spaces names the folder."""
+    assert asset_names(list_with(http, {FOLDER_PATH: path})) == list(FINANCE_ASSETS)
