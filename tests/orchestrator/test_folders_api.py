@@ -265,3 +265,21 @@ def test_assets_follow_their_folder_after_rename(http: FlaskClient) -> None:
     assert asset_names(folder_call(http, "GET", ASSETS, None, headers=headers)) == [
         "InvoiceApprovalLimit"
     ]
+
+
+def test_assignments_are_never_answered(http: FlaskClient) -> None:
+    """The emulator-only `Access` member is in no folder answer, nor queryable."""
+    robot = token_for(http, FINANCE_ROBOT)
+    for path, token in [
+        (FOLDERS, None),
+        (f"{FOLDERS}({SHARED})", None),
+        (FOLDER_BY_KEY.format(key=FOLDER_KEYS[SHARED]), None),
+        (ALL_FOR_CURRENT_USER, None),
+        (NAVIGATION, robot),
+    ]:
+        response = call(http, "GET", path, token)
+        assert response.status_code == 200, response.data
+        assert b"Access" not in response.data
+        assert b"finance-robot" not in response.data
+    for query in ("?$select=Access", "?$filter=Access ne null", "?$orderby=Access"):
+        assert_orchestrator_error(call(http, "GET", FOLDERS + query), 400, 1000)
