@@ -1,14 +1,18 @@
-"""A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator Machines.
+"""A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator
+Machines, Folders and Assets.
 
     from . import UiPathClient
 
     with UiPathClient.from_env() as uipath:  # UIPATH_URL, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET
         for machine in uipath.machines.iter(filter="Type eq 'Standard'"):
             print(machine["Id"], machine["Name"])
+        for asset in uipath.assets.iter(folder="Finance/Invoices"):
+            print(asset["Name"], asset["ValueType"], asset["Value"])
 
 This package never imports the emulator: copy it into a project and it works against the cloud.
 """
 
+from ._assets import AssetPage, Assets
 from ._auth import Token
 from ._client import UiPathClient
 from ._config import ClientConfig
@@ -27,17 +31,24 @@ from ._errors import (
     UnauthorizedError,
     UnexpectedResponseError,
 )
+from ._folder_ref import FolderRef
+from ._folders import FolderPage, Folders
 from ._machines import MachinePage, Machines
 from ._transport import RetryPolicy
 from ._version import __version__
 
 __all__ = [
     "APIError",
+    "AssetPage",
+    "Assets",
     "AuthenticationError",
     "BadRequestError",
     "ClientConfig",
     "ConfigurationError",
     "ConflictError",
+    "FolderPage",
+    "FolderRef",
+    "Folders",
     "ForbiddenError",
     "MachinePage",
     "Machines",

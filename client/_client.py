@@ -11,9 +11,11 @@ from typing import Any, Self
 
 import requests
 
+from ._assets import Assets
 from ._auth import Token, TokenProvider
 from ._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, ClientConfig
 from ._errors import api_error_from_response
+from ._folders import Folders
 from ._machines import Machines
 from ._transport import RetryPolicy, Transport
 
@@ -78,6 +80,8 @@ class UiPathClient:
         )
         self._tokens = TokenProvider(self._config, self._transport, clock=clock)
         self.machines = Machines(self._send, self._config.odata_url)
+        self.folders = Folders(self._send, self._config.odata_url, self._config.api_url)
+        self.assets = Assets(self._send, self._config.odata_url)
 
     @classmethod
     def from_config(
@@ -162,14 +166,20 @@ class UiPathClient:
         *,
         idempotent: bool,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        """Send with a bearer token; on a 401, refresh the token once and send once more.
+        """Send with a bearer token (and `headers`, e.g. a folder's); on a 401, refresh the
+        token once and send once more.
 
         The second send is safe for every method: a 401 means the request was not processed.
         """
         token = self._tokens.get()
         response = self._transport.send(
-            method, url, idempotent=idempotent, headers=_bearer(token), json=json
+            method,
+            url,
+            idempotent=idempotent,
+            headers={**(headers or {}), **_bearer(token)},
+            json=json,
         )
         if response.status_code == 401:
             logger.info("%s %s -> 401; retrying once with a new token", method, url)
@@ -177,7 +187,11 @@ class UiPathClient:
             self._tokens.invalidate(token)
             token = self._tokens.get()
             response = self._transport.send(
-                method, url, idempotent=idempotent, headers=_bearer(token), json=json
+                method,
+                url,
+                idempotent=idempotent,
+                headers={**(headers or {}), **_bearer(token)},
+                json=json,
             )
         if response.status_code >= 400:
             raise api_error_from_response(response, method=method, url=response.url or url)

@@ -68,6 +68,11 @@ class ClientConfig:
         organization, tenant = quote(self.organization, safe=""), quote(self.tenant, safe="")
         return f"{self.base_url.rstrip('/')}/{organization}/{tenant}/orchestrator_/odata"
 
+    @property
+    def api_url(self) -> str:
+        """The Orchestrator Web API root: `{base}/{organization}/{tenant}/orchestrator_/api`."""
+        return self.odata_url.removesuffix("/odata") + "/api"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ClientConfig:
         """Read UIPATH_URL, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET and optional UIPATH_SCOPES.

@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import quote, urlencode
+from typing import Any
 
-import requests
+from ._odata import (
+    Entity,
+    Page,
+    SendRequest,
+    get_page,
+    json_object,
+    json_object_or_none,
+    query_options,
+    walk,
+    with_query,
+)
 
-from ._errors import UnexpectedResponseError, json_body
-
-Machine = dict[str, Any]
-MAX_PAGE_SIZE = 1000  # Orchestrator's limit for $top
+Machine = Entity
 DELETE_BULK_ACTION = "UiPath.Server.Configuration.OData.DeleteBulk"
-# Left unescaped in query strings, as UiPath's docs write them: `$top=10&$orderby=Name,Id`.
-ODATA_QUERY_SAFE = "$,'"
 
 
-class SendRequest(Protocol):
-    """Sends an authorized Orchestrator request and raises `APIError` on an error status."""
-
-    def __call__(
-        self,
-        method: str,
-        url: str,
-        *,
-        idempotent: bool,
-        json: Any = None,
-    ) -> requests.Response: ...
-
-
-@dataclass(frozen=True)
-class MachinePage:
+class MachinePage(Page):
     """One page of a machine listing: the items, and `@odata.count` when the service sent it."""
-
-    items: list[Machine]
-    count: int | None
 
 
 class Machines:
@@ -58,7 +44,7 @@ class Machines:
     def get(self, machine_id: int) -> Machine:
         """The machine with this id; `NotFoundError` when there is none."""
         url = self._entity_url(machine_id)
-        return _json_object(self._send("GET", url, idempotent=True), "GET", url)
+        return json_object(self._send("GET", url, idempotent=True), "GET", url)
 
     def create(self, machine: Mapping[str, Any]) -> Machine:
         """Create a machine from its fields (at least `Name`); returns it as the service stored it.
@@ -66,21 +52,21 @@ class Machines:
         Sent once, never retried: a lost response may still have created the machine.
         """
         response = self._send("POST", self._url, idempotent=False, json=dict(machine))
-        return _json_object(response, "POST", self._url)
+        return json_object(response, "POST", self._url)
 
     def update(self, machine_id: int, changes: Mapping[str, Any]) -> Machine | None:
         """PATCH the given fields; returns the machine if the service sent it back, else None."""
         response = self._send(
             "PATCH", self._entity_url(machine_id), idempotent=True, json=dict(changes)
         )
-        return _json_object_or_none(response)
+        return json_object_or_none(response)
 
     def replace(self, machine_id: int, machine: Mapping[str, Any]) -> Machine | None:
         """PUT a whole machine; returns the machine if the service sent it back, else None."""
         response = self._send(
             "PUT", self._entity_url(machine_id), idempotent=True, json=dict(machine)
         )
-        return _json_object_or_none(response)
+        return json_object_or_none(response)
 
     def delete(self, machine_id: int) -> None:
         """Delete one machine."""
@@ -103,33 +89,17 @@ class Machines:
         count: bool = False,
     ) -> MachinePage:
         """One page of machines, shaped by the OData query options given."""
-        options = {
-            "$filter": filter,
-            "$select": _comma_list(select),
-            "$orderby": _comma_list(orderby),
-            "$top": None if top is None else str(top),
-            "$skip": None if skip is None else str(skip),
-            "$expand": _comma_list(expand),
-            "$count": "true" if count else None,
-        }
-        query = urlencode(
-            {name: value for name, value in options.items() if value is not None},
-            safe=ODATA_QUERY_SAFE,
-            quote_via=quote,
+        options = query_options(
+            filter=filter,
+            select=select,
+            orderby=orderby,
+            top=top,
+            skip=skip,
+            expand=expand,
+            count=count,
         )
-        url = f"{self._url}?{query}" if query else self._url
-        response = self._send("GET", url, idempotent=True)
-        body = _json_object(response, "GET", url)
-        items = body.get("value")
-        if not isinstance(items, list):
-            raise UnexpectedResponseError(
-                "machine list has no 'value' array",
-                status=response.status_code,
-                method="GET",
-                url=url,
-            )
-        total = body.get("@odata.count")
-        return MachinePage(items=items, count=total if isinstance(total, int) else None)
+        page = get_page(self._send, with_query(self._url, options), what="machine")
+        return MachinePage(items=page.items, count=page.count)
 
     def iter(
         self,
@@ -145,42 +115,13 @@ class Machines:
         Pages are ordered by `Id` unless `orderby` says otherwise, so that `$skip` walks a
         stable order.
         """
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
-        skip = 0
-        while True:
-            page = self.list(
-                filter=filter,
-                select=select,
-                orderby=orderby,
-                expand=expand,
-                top=page_size,
-                skip=skip,
-            )
-            yield from page.items
-            if len(page.items) < page_size:
-                return
-            skip += len(page.items)
+
+        def fetch(top: int, skip: int) -> list[Machine]:
+            return self.list(
+                filter=filter, select=select, orderby=orderby, expand=expand, top=top, skip=skip
+            ).items
+
+        return walk(fetch, page_size)
 
     def _entity_url(self, machine_id: int) -> str:
         return f"{self._url}({int(machine_id)})"
-
-
-def _comma_list(value: str | Sequence[str] | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return ",".join(value)
-
-
-def _json_object(response: requests.Response, method: str, url: str) -> dict[str, Any]:
-    body = json_body(response)
-    if not isinstance(body, dict):
-        raise UnexpectedResponseError(
-            "expected a JSON object", status=response.status_code, method=method, url=url
-        )
-    return body
-
-
-def _json_object_or_none(response: requests.Response) -> dict[str, Any] | None:
-    body = json_body(response)
-    return body if isinstance(body, dict) else None

@@ -17,7 +17,7 @@ RECORDED_HEADERS = (
     "Location",
     "Retry-After",
 )
-_ID_KEYS = frozenset({"Id", "MachineId", "RobotId"})
+_ID_KEYS = frozenset({"Id", "MachineId", "RobotId", "ParentId", "OrganizationUnitId"})
 _SECRET_KEYS = frozenset({"ClientSecret", "client_secret", "access_token"})
 _PATTERNS = [
     (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"), "<jwt>"),
@@ -28,7 +28,7 @@ _PATTERNS = [
     ),
     (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?"), "<timestamp>"),
     (re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"), "<timestamp>"),
-    (re.compile(r"Machines\(\d+L?\)"), "Machines(<id>)"),
+    (re.compile(r"(Machines|Assets|Folders)\(\d+L?\)"), r"\1(<id>)"),
     (re.compile(r"contract-test-[0-9a-f]+"), "contract-test-<suffix>"),
 ]
 

@@ -63,3 +63,23 @@ def test_session_records_token_posts_as_not_writes() -> None:
         session.post("https://x/acme/identity_/connect/token", data={"a": "b"}, timeout=5)
     assert session.writes() == []
     assert [sent.blocked for sent in session.sent] == [False]
+
+
+def test_cloud_target_without_flag_sends_no_asset_write() -> None:
+    """Without the flag, asset create, replace and delete are refused before sending; reads go."""
+    target = cloud_target(ENV)
+    emulator = Emulator()
+    before = emulator.state()
+    session = target.new_session()
+    with emulator.intercept(), target.client(session) as api:
+        assert api.assets.list(folder="Shared").items
+        for write in (
+            lambda: api.assets.create({"Name": "contract-test-x"}, folder="Shared"),
+            lambda: api.assets.replace(1, {"Name": "x"}, folder="Shared"),
+            lambda: api.assets.delete(1, folder="Shared"),
+        ):
+            with pytest.raises(WriteBlockedError):
+                write()
+    assert session.writes() == []
+    assert [sent.method for sent in session.sent if sent.blocked] == ["POST", "PUT", "DELETE"]
+    assert emulator.state() == before

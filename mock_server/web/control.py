@@ -71,7 +71,8 @@ def _json_body() -> Any:
         raise ControlError(str(error)) from None
 
 
-def _count(name: str, default: int, limit: int) -> int:
+def count_argument(name: str, default: int, limit: int) -> int:
+    """The query argument `name` as a count (`default` when absent), at most `limit`."""
     text = request.args.get(name)
     if text is None:
         return default
@@ -214,7 +215,7 @@ def control_blueprint() -> Blueprint:
     @blueprint.get("/requests")
     def get_requests() -> Response:
         emulator = current_emulator()
-        limit = None if "limit" not in request.args else _count("limit", 0, 10**9)
+        limit = None if "limit" not in request.args else count_argument("limit", 0, 10**9)
         entries = emulator.requests.entries(limit)
         return json_response({"requests": [entry.as_dict() for entry in entries]})
 
@@ -230,7 +231,7 @@ def control_blueprint() -> Blueprint:
     def list_entities(organization: str, tenant: str, entity_set: str) -> Response:
         emulator = current_emulator()
         handle = emulator.entities(organization, tenant, entity_set)
-        skip, top = _count("skip", 0, 10**9), _count("top", 100, MAX_PAGE)
+        skip, top = count_argument("skip", 0, 10**9), count_argument("top", 100, MAX_PAGE)
         records = handle.list(skip, top)
         return json_response({"count": handle.count(), "skip": skip, "value": list(records)})
 

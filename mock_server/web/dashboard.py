@@ -3,9 +3,11 @@
 Plain server-rendered HTML (a Jinja template shipped in the package, no build step). A small
 inline script polls the control plane's cheap JSON every second (`summary`: counts, not records;
 `requests?limit=50`; `faults`), and pages through the records of the entity set chosen
-(`entities/{org}/{tenant}/{set}?skip=&top=`), reloading the page shown only when that set
-changed. Its clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set
-marks secret, are never shown.
+(`records/{org}/{tenant}/{set}?skip=&top=`, the control plane's entities with secret members
+masked), reloading the page shown only when that set changed. Each tenant's folder tree, with
+each folder's assets, is rendered with the page and reloaded (`folders`) when folders or assets
+change. Its clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set
+marks secret, are never shown, neither in the page nor in the JSON it reads.
 
 Access: register `dashboard_blueprint` inside the control blueprint (`control_blueprint`), so
 the control plane's guard decides (off, loopback-only, or `Authorization: Bearer TOKEN`). A
@@ -21,9 +23,12 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from uipath_emulator.mock_server.control.clock_actions import clock_document
+from uipath_emulator.mock_server.control.folder_view import folder_view
 from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summary
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
 from uipath_emulator.mock_server.web.context import current_emulator
+from uipath_emulator.mock_server.web.control import MAX_PAGE, count_argument
+from uipath_emulator.mock_server.web.responses import json_response
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -89,11 +94,19 @@ def _masked(record: dict[str, Any], entity_set: EntitySet) -> dict[str, Any]:
     }
 
 
+def _folders(emulator: "Emulator") -> list[dict[str, Any]]:
+    """Each tenant's folder tree with its assets, passwords and secrets masked."""
+    assets = emulator.registry.get("Assets")
+    secret = assets.facts.get("secret_members", []) if assets is not None else []
+    return folder_view(emulator.world, secret)
+
+
 def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
     """What the page shows, with secrets masked: the template's only input besides URLs."""
     organizations = world_summary(emulator.world)
     return {
         "organizations": organizations,
+        "folders": _folders(emulator),
         "sets": {entity_set.name: columns(entity_set) for entity_set in emulator.registry},
         "selected": _first_page(emulator),
         "clock": clock_document(emulator.clock),
@@ -110,6 +123,8 @@ def dashboard_blueprint() -> Blueprint:
     def token_from_query(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # Runs before every before_request function, the control guard's included.
         token = request.args.get("token")
+        if endpoint != "control.dashboard.dashboard":
+            return  # the JSON routes take the token only as a header, as the control plane does
         if token and request.method in ("GET", "HEAD") and "Authorization" not in request.headers:
             request.environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
@@ -119,11 +134,23 @@ def dashboard_blueprint() -> Blueprint:
             FAVICON, content_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
         )
 
+    @blueprint.get("/folders")
+    def folders() -> Response:
+        return json_response({"tenants": _folders(current_emulator())})
+
+    @blueprint.get("/records/<organization>/<tenant>/<entity_set>")
+    def records(organization: str, tenant: str, entity_set: str) -> Response:
+        handle = current_emulator().entities(organization, tenant, entity_set)
+        skip, top = count_argument("skip", 0, 10**9), count_argument("top", RECORDS_SHOWN, MAX_PAGE)
+        shown = [_masked(dict(record), handle.entity_set) for record in handle.list(skip, top)]
+        return json_response({"count": handle.count(), "skip": skip, "value": shown})
+
     @blueprint.get("/")
     def dashboard() -> Response:
         nonce = secrets.token_urlsafe(16)
         urls = {name: url_for(endpoint) for name, endpoint in _CONTROL_ENDPOINTS.items()}
-        urls["entities"] = url_for("control.summary").removesuffix("summary") + "entities"
+        urls["records"] = url_for("control.summary").removesuffix("summary") + "records"
+        urls["folders"] = url_for("control.dashboard.folders")
         page = render_template(
             "uipath_emulator/dashboard.html",
             view=dashboard_view(current_emulator()),

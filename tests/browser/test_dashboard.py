@@ -112,3 +112,43 @@ def test_long_paths_do_not_widen_the_page(page: "Page", served: EmulatorServer) 
     expect(page.locator("#live")).to_contain_text("live, updated")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_folder_tree_shows_a_new_asset_without_reloading(
+    page: "Page", served: EmulatorServer, screenshot: Screenshot
+) -> None:
+    """An asset created after the page opened appears under its folder; no secret is shown."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{served.base_url}/_emulator/")
+    expect(page.locator("#live")).to_contain_text("live, updated")
+    page.evaluate("window.sameDocument = true")
+    created = requests.post(
+        f"{served.base_url}/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Assets",
+        json={
+            "Name": "LiveCredential",
+            "ValueScope": "Global",
+            "ValueType": "Credential",
+            "CredentialUsername": "live-user",
+            "CredentialPassword": "live-password-DO-NOT-SHOW",
+        },
+        headers={
+            "Authorization": f"Bearer {fetch_token(served.base_url)}",
+            "X-UIPATH-FolderPath": "Finance/Invoices",
+        },
+        timeout=HTTP_TIMEOUT,
+    )
+    assert created.status_code == 201, created.text
+    tree = page.locator(
+        f'#folders .folder-tree[data-organization="{ORGANIZATION}"][data-tenant="{TENANT}"]'
+    )
+    invoices = tree.locator("details.folder", has_text="Finance/Invoices")
+    expect(invoices).to_contain_text("1 asset(s)")
+    invoices.locator("summary").click()
+    expect(invoices.locator("tbody tr")).to_contain_text("live-user")
+    tree.locator('details.folder[data-folder="1"] summary').click()
+    assert page.evaluate("window.sameDocument") is True
+    body = page.locator("body")
+    for secret in ("live-password-DO-NOT-SHOW", "emulator-credential-password"):
+        expect(body).not_to_contain_text(secret)
+    screenshot(page, "dashboard-folders.png")

@@ -16,11 +16,16 @@ def test_all_lists_exactly_the_public_names() -> None:
     """`client.__all__` is exactly the intended public API, and each name is importable."""
     assert sorted(client.__all__) == [
         "APIError",
+        "AssetPage",
+        "Assets",
         "AuthenticationError",
         "BadRequestError",
         "ClientConfig",
         "ConfigurationError",
         "ConflictError",
+        "FolderPage",
+        "FolderRef",
+        "Folders",
         "ForbiddenError",
         "MachinePage",
         "Machines",
