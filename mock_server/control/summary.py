@@ -2,9 +2,8 @@
 
 from typing import Any
 
+from uipath_emulator.mock_server.orchestrator.entities.registry import SECRET_MASK
 from uipath_emulator.mock_server.world import World
-
-SECRET_MASK = "\u2022" * 8
 
 
 def masked_secret(secret: str | None) -> str:

@@ -58,13 +58,15 @@ DEFAULT_SCOPE = "OR.Default"
 """The wildcard scope: the app's folder roles decide what it may do (see `folders.access`)."""
 
 
-def authorize(claims: Mapping[str, Any], accepted: Collection[str]) -> None:
-    """Raise 403 (ASP.NET Boilerplate's envelope) unless the token holds an `accepted` scope
-    or `OR.Default`."""
+def authorize(
+    claims: Mapping[str, Any], accepted: Collection[str], *, roles_decide: bool = False
+) -> None:
+    """Raise 403 (ASP.NET Boilerplate's envelope) unless the token holds an `accepted` scope,
+    or `OR.Default` where the caller's folder roles decide (`roles_decide`)."""
     scopes = claims.get("scope", [])
     granted = scopes.split() if isinstance(scopes, str) else scopes
     if not isinstance(granted, list) or not any(
-        isinstance(scope, str) and (scope in accepted or scope == DEFAULT_SCOPE)
+        isinstance(scope, str) and (scope in accepted or (roles_decide and scope == DEFAULT_SCOPE))
         for scope in granted
     ):
         raise NotAuthorizedError()

@@ -185,13 +185,16 @@ class _Router:
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
         scopes = entity_set.scopes(spec_path, method)
+        takes_folder = entity_set.folder_scoped and operation_takes_folder(spec_path, method)
         if scopes:  # none: "OAuth authentication is not supported" (the handler decides)
-            authorize(claims, scopes)
+            # `OR.Default` counts where folder roles decide: folder-scoped operations, and the
+            # sets whose records the caller's folders decide (the folder tree itself)
+            authorize(claims, scopes, roles_decide=takes_folder or entity_set.visible is not None)
         _check_accept()
         request.environ["uipath_emulator.claims"] = claims
         caller = caller_of(claims, found.entities)
         scope = None
-        if entity_set.folder_scoped and operation_takes_folder(spec_path, method):
+        if takes_folder:
             scope = folder_scope(
                 folder_tree(found.entities),
                 caller,
@@ -301,7 +304,7 @@ class _Router:
         spec_path = entity_set.operations[Operation.DELETE]
         call = self.call(entity_set, spec_path, "DELETE", organization, tenant)
         crud.delete(call.stores, entity_set, [parse_key(key)], call)
-        return Response(status=204)
+        return _empty(204)
 
     def action(
         self,
@@ -386,12 +389,19 @@ def _item_bytes(entity_set: EntitySet, record: dict[str, Any]) -> bytes:
 
 def _action_response(result: ActionResult) -> Response:
     if result.body is None:
-        response = Response(status=result.status)
+        response = _empty(result.status)
         response.headers.update(result.headers)
         return response
     return json_response(
         result.body, result.status, content_type=ODATA_CONTENT_TYPE, headers=dict(result.headers)
     )
+
+
+def _empty(status: int) -> Response:
+    """An answer without a body, so without a content type (werkzeug's default is HTML)."""
+    response = Response(status=status)
+    del response.headers["Content-Type"]
+    return response
 
 
 def _add_headers(response: Response) -> None:

@@ -225,6 +225,11 @@ class TenantWrite:
             raise RecordNotFoundError(entity_set, key)
         return self._stores[entity_set].get(key)
 
+    @property
+    def stores(self) -> TenantStores:
+        """The tenant's stores this transaction writes to (for their names and sets)."""
+        return self._stores
+
     def records(self, entity_set: str) -> list[Record]:
         """Every record of the set as this transaction sees it, by key."""
         store = self._stores[entity_set]

@@ -137,7 +137,8 @@ def test_update_keeps_a_stored_password(
     )
     assert created["CredentialPassword"] == ""
     uipath_client.assets.update(created["Id"], {"Description": "rotated never"}, folder="HR")
-    stored = uipath_emulator.entities(ORGANIZATION, TENANT, "Assets").get(created["Id"])
+    assets = uipath_emulator.entities(ORGANIZATION, TENANT, "Assets")
+    stored = assets.get(created["Id"], reveal_secrets=True)
     assert stored["ProtectedCredentialPassword"] == PASSWORD
     assert stored["Description"] == "rotated never"
 

@@ -2,7 +2,7 @@
 
 The `cloud` tests run twice: in-process (`intercept()` routes the SDK's httpx calls to
 https://cloud.uipath.com into the emulator) and against a real `uipath-mock` server on
-127.0.0.1 (`uipath_server`); the last ones run docs/recipe-sdk-folders-assets.md as written.
+127.0.0.1 (`uipath_server`); the last ones run the README's SDK recipe as written.
 The SDK is configured as documented: `UIPATH_URL` and `UIPATH_ACCESS_TOKEN` (a token the SDK's
 own `IdentityService` takes, as `UiPath(client_id=...)` does), plus `UIPATH_ROBOT_KEY` for the
 robot path of the assets service. Every SDK service owns a sync and an async httpx client; the
@@ -41,7 +41,8 @@ from uipath_emulator.mock_server.well_known import (
     WellKnownApp,
 )
 
-RECIPE = Path(__file__).resolve().parents[2] / "docs" / "recipe-sdk-folders-assets.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
+RECIPE_SECTION = "## UiPath's SDK as the robot finance-robot\n"
 CLOUD = "https://cloud.uipath.com"
 ROBOT_SCOPE = "OR.Default OR.Folders OR.Assets"
 """What `finance-robot` asks for: its folder roles (OR.Default) and the two services used."""
@@ -287,7 +288,9 @@ def test_sdk_own_login_as_robot_in_process(
 
 def run_recipe(language: str, *command: str, host: str = "http://127.0.0.1:8080") -> str:
     """Run the recipe's one ```language block (its server URL turned into `host`); its stdout."""
-    text = RECIPE.read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    start = readme.index(RECIPE_SECTION)
+    text = readme[start : readme.index("\n## ", start + 1)]
     (block,) = re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
     # `python` in the shell block is this interpreter
     environment = child_env(

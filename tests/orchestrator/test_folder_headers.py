@@ -23,9 +23,9 @@ from tests.orchestrator.folder_helpers import (
 from tests.orchestrator.helpers import (
     assert_not_authorized,
     assert_orchestrator_error,
-    call,
     token_for,
 )
+from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.folders.headers import (
     FOLDER_ID,
     FOLDER_KEY,
@@ -33,7 +33,7 @@ from uipath_emulator.mock_server.orchestrator.folders.headers import (
     FOLDER_PATH_ENCODED,
     encode_folder_path,
 )
-from uipath_emulator.mock_server.well_known import GLOBEX, READONLY, ROBOTS
+from uipath_emulator.mock_server.well_known import READONLY, ROBOTS
 
 FOLDER_REQUIRED = "A folder is required for this action."
 FOLDER_NOT_ACCESSIBLE = "Folder does not exist or the user does not have access to the folder."
@@ -114,12 +114,11 @@ def test_another_tenants_folder_key_is_400_1100(http: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("header", [FOLDER_PATH, FOLDER_PATH_ENCODED])
-def test_another_tenants_folder_path_is_400_1100(http: FlaskClient, header: str) -> None:
+def test_another_tenants_folder_path_is_400_1100(
+    emulator: Emulator, http: FlaskClient, header: str
+) -> None:
     """The path of a folder that only globex has does not name any folder of acme: 400/1100."""
-    globex = scoped_token(http, GLOBEX, "OR.Default", organization="globex")
-    path = "/globex/DefaultTenant/orchestrator_/odata/Folders"
-    created = call(http, "POST", path, globex, json={"DisplayName": "GlobexOnly"})
-    assert created.status_code == 201, created.data
+    emulator.entities("globex", "DefaultTenant", "Folders").add({"DisplayName": "GlobexOnly"})
     value = encode_folder_path("GlobexOnly") if header == FOLDER_PATH_ENCODED else "GlobexOnly"
     assert_folder_not_accessible(list_with(http, {header: value}))
 

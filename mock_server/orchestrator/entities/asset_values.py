@@ -37,6 +37,9 @@ PROTECTED: dict[str, str] = {
 }
 """The members never answered by list or get, and the emulator members that keep them."""
 
+PER_ROBOT_MEMBERS = ("UserValues", "RobotValues")
+"""Per-user and per-robot values (with their own passwords): refused, not emulated."""
+
 _OWNER = {member: kind for kind, members in VALUE_MEMBERS.items() for member in members}
 
 
@@ -46,6 +49,11 @@ class AssetValueError(ValueError):
     def __init__(self, member: str, message: str) -> None:
         super().__init__(message)
         self.member = member
+
+
+def _article(kind: str) -> str:
+    """`a` (a Text asset) or `an` (an Integer asset)."""
+    return "an" if kind[:1] in "AEIOU" else "a"
 
 
 def _is_empty(member: str, value: Any) -> bool:
@@ -58,6 +66,11 @@ def settled(record: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[st
 
     Raises `AssetValueError` for a write the rules refuse.
     """
+    for member in PER_ROBOT_MEMBERS:
+        if record.get(member):
+            raise AssetValueError(
+                member, f"{member} (per-robot and per-user values) are not emulated."
+            )
     kind = record.get("ValueType")
     if kind is None:
         raise AssetValueError("ValueType", "An asset needs a ValueType.")
@@ -70,7 +83,8 @@ def settled(record: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[st
     for member, owner in _OWNER.items():
         if owner != kind and not _is_empty(member, record.get(member)):
             raise AssetValueError(
-                member, f"{member} is for {owner} assets; this asset is a {kind} asset."
+                member,
+                f"{member} is for {owner} assets; this asset is {_article(kind)} {kind} asset.",
             )
     stored = dict(record)
     same_kind = old is not None and old.get("ValueType") == kind
@@ -85,7 +99,9 @@ def settled(record: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[st
         elif same_kind and old is not None and old.get(protected):
             stored[protected] = old[protected]
         else:
-            raise AssetValueError(member, f"A {kind} asset needs a {member}.")
+            raise AssetValueError(
+                member, f"{_article(kind).title()} {kind} asset needs a {member}."
+            )
     if kind == "Text" and record.get("StringValue") is None:
         raise AssetValueError("StringValue", "A Text asset needs a StringValue.")
     if kind == "Bool" and not isinstance(record.get("BoolValue"), bool):

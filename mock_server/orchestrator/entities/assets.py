@@ -29,12 +29,14 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Record,
     Unique,
 )
+from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
 from uipath_emulator.mock_server.orchestrator.errors import (
     ITEM_NOT_FOUND,
     ApiError,
     bad_request,
 )
 from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree
+from uipath_emulator.mock_server.orchestrator.folders.roles import allowed
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.store import TenantWrite
@@ -95,11 +97,10 @@ def _check_loaded(
     records: list[Any], tenant: Mapping[str, list[Any]]
 ) -> tuple[int, str, str] | None:
     """Each asset in a folder of the tenant, and valid for its value type."""
-    folders = {folder.get("Id") for folder in tenant.get("Folders", []) if isinstance(folder, dict)}
+    problem = outside_folders(records, tenant)
+    if problem is not None:
+        return problem
     for index, record in enumerate(records):
-        folder = record.get("OrganizationUnitId")
-        if folder not in folders:
-            return index, "OrganizationUnitId", f"no folder of this tenant has Id {folder}"
         try:
             settled(record, None)
         except AssetValueError as error:
@@ -122,8 +123,9 @@ def _named(context: ActionContext, name: str) -> Record:
     raise ApiError(404, ASSET_NOT_FOUND, ITEM_NOT_FOUND)
 
 
-def _robot_of_folder(context: ActionContext, robot_key: str) -> Record:
-    """The robot with this key, if it may use the call's folder; 404 otherwise."""
+def _robot_of_folder(context: ActionContext, robot_key: str, permission: str) -> Record:
+    """The robot with this key, if its roles in the call's folder grant `permission`; 404
+    otherwise."""
     robot = next(
         (
             robot
@@ -135,7 +137,8 @@ def _robot_of_folder(context: ActionContext, robot_key: str) -> Record:
     folder = context.scope.folder if context.scope is not None else None
     if robot is None or folder is None:
         raise ApiError(404, NOT_AVAILABLE, ITEM_NOT_FOUND)
-    if not folder_tree(context.stores).roles(folder, [("Robot", str(robot["Name"]))]):
+    roles = folder_tree(context.stores).roles(folder, [("Robot", str(robot["Name"]))])
+    if not allowed(roles, (frozenset({permission}),)):
         raise ApiError(404, NOT_AVAILABLE, ITEM_NOT_FOUND)
     return robot
 
@@ -154,7 +157,7 @@ def _get_robot_asset(context: ActionContext) -> ActionResult:
     name = _text_parameter(body, "assetName", required=True)
     robot_key = _text_parameter(body, "robotKey", required=False)
     if robot_key is not None:
-        _robot_of_folder(context, robot_key)
+        _robot_of_folder(context, robot_key, "Assets.View")
     asset = _named(context, str(name))
     if robot_key is None and not asset.get("AllowDirectApiAccess"):
         raise bad_request(
@@ -175,7 +178,7 @@ def _set_robot_asset(context: ActionContext) -> ActionResult:
     if not isinstance(robot_asset, dict):
         raise bad_request("; robotAsset must not be null", 0)
     name = _text_parameter(robot_asset, "Name", required=True)
-    _robot_of_folder(context, str(robot_key))
+    _robot_of_folder(context, str(robot_key), "Assets.Edit")
     asset = _named(context, str(name))
     kind = robot_asset.get("ValueType", asset.get("ValueType"))
     if kind != asset.get("ValueType"):
@@ -199,7 +202,7 @@ _USER_ASSET_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["Name"],
     "properties": {
-        "Name": {"type": "string", "minLength": 1, "maxLength": 128},
+        "Name": {"type": "string", "minLength": 1},
         "ValueType": {"type": "string", "enum": list(VALUE_MEMBERS)},
         "StringValue": {"type": "string", "nullable": True},
         "BoolValue": {"type": "boolean"},

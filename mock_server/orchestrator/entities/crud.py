@@ -16,12 +16,16 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
     bad_request,
     conflict,
+    folder_not_accessible,
+    folder_required,
     not_found,
 )
+from uipath_emulator.mock_server.orchestrator.folders.access import FOLDERS as FOLDER_SET
 from uipath_emulator.mock_server.world.store import (
     IdsExhaustedError,
     RecordNotFoundError,
     TenantStores,
+    TenantWrite,
     UniqueViolationError,
 )
 
@@ -91,6 +95,7 @@ def create(
         scope = call.scope if call is not None else None
         if entity_set.folder_scoped and scope is not None and scope.folder is not None:
             record[entity_set.folder_member] = scope.folder["Id"]
+        _check_folder(write, entity_set, record)
         if entity_set.prepare is not None:
             record = entity_set.prepare(call, write, record, None)  # type: ignore[arg-type]
         _check_stored(entity_set, record)
@@ -150,6 +155,7 @@ def update(
             if member in current:
                 fields[member] = current[member]
         record = entity_set.record(fields, key)
+        _check_folder(write, entity_set, record)
         if entity_set.prepare is not None:
             record = entity_set.prepare(call, write, record, current)  # type: ignore[arg-type]
         _check_stored(entity_set, record)
@@ -176,6 +182,20 @@ def delete(
                 write.delete(entity_set.name, key)
             else:
                 write.put(entity_set.name, kept)
+
+
+def _check_folder(write: TenantWrite, entity_set: EntitySet, record: Record) -> None:
+    """A folder-scoped record's folder exists when it is written (it may have been deleted
+    since the request's folder was read): 400/1101 without one, 400/1100 for a gone one."""
+    if not entity_set.folder_scoped:
+        return
+    folder_id = record.get(entity_set.folder_member)
+    if folder_id is None:
+        raise folder_required()
+    try:
+        write.get(FOLDER_SET, folder_id)
+    except LookupError:
+        raise folder_not_accessible() from None
 
 
 def _emulator_members(entity_set: EntitySet, members: Mapping[str, Any] | None) -> dict[str, Any]:

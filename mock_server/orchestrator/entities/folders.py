@@ -12,6 +12,7 @@
   403, as documented.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,8 +32,10 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     not_found,
 )
 from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree, visible_folders
+from uipath_emulator.mock_server.orchestrator.folders.roles import allowed
 from uipath_emulator.mock_server.orchestrator.folders.tree import FolderTree, full_name
 from uipath_emulator.mock_server.orchestrator.representation import entity_context, item
+from uipath_emulator.mock_server.orchestrator.spec.subset import operation_permissions
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.store import TenantWrite
 
@@ -42,6 +45,7 @@ GET_BY_KEY = "UiPath.Server.Configuration.OData.GetByKey"
 ALL_FOR_CURRENT_USER = "/api/Folders/GetAllForCurrentUser"
 FOR_CURRENT_USER = "/api/FoldersNavigation/GetFoldersForCurrentUser"
 HAS_DEPENDENT_ITEMS = 1012
+_INTEGER = re.compile(r"-?[0-9]{1,11}")
 MAX_TAKE_ALL = 1000
 MAX_TAKE_NAVIGATION = 100
 CURRENT_USER_MEMBERS = (
@@ -64,11 +68,33 @@ def _visible(call: ActionContext) -> Any:
     return lambda record: record["Id"] in shown
 
 
+def _check_role(
+    call: ActionContext | None, folder: Record | None, spec_path: str, method: str
+) -> None:
+    """For a caller whose folder roles decide (`OR.Default`, a robot): 400/1100 for a folder
+    it may not use, 403 when its roles there lack the operation's permission. A root folder
+    needs a tenant role, which the emulator grants no such caller."""
+    if call is None or call.caller is None:
+        return
+    if call.caller.tenant_wide(FOLDERS.scopes(spec_path, method)):
+        return
+    if folder is None:
+        raise NotAuthorizedError()
+    roles = folder_tree(call.stores).roles(folder, call.caller.principals)
+    if not roles:
+        raise folder_not_accessible()
+    if not allowed(roles, operation_permissions(spec_path, method)):
+        raise NotAuthorizedError()
+
+
 def _prepare(
     call: ActionContext | None, write: TenantWrite, record: Record, old: Record | None
 ) -> Record:
     """Path members from the parent; on a rename, the subfolders' paths too."""
+    if "/" in str(record.get("DisplayName", "")):
+        raise bad_request("A folder's DisplayName cannot contain '/': it separates paths.")
     if old is not None:
+        _check_role(call, old, ENTITY, "PUT")
         record["ParentId"] = old.get("ParentId")
     parent = None
     if record.get("ParentId") is not None:
@@ -76,6 +102,8 @@ def _prepare(
             parent = write.get("Folders", record["ParentId"])
         except LookupError:
             raise folder_not_accessible() from None
+    if old is None:
+        _check_role(call, parent, COLLECTION, "POST")
     record["ParentKey"] = parent["Key"] if parent is not None else None
     path = full_name(parent, str(record["DisplayName"]))
     record["FullyQualifiedName"] = path
@@ -154,12 +182,11 @@ def _complete_loaded(records: list[Record], _tenant: Mapping[str, list[Any]]) ->
 
 
 def _before_delete(call: ActionContext | None, write: TenantWrite, record: Record) -> None:
+    _check_role(call, record, ENTITY, "DELETE")
     folder_id = record["Id"]
     if any(folder.get("ParentId") == folder_id for folder in write.records("Folders")):
         raise _has_content(record)
-    stores = call.stores if call is not None else None
-    if stores is None:
-        return
+    stores = write.stores
     for name in stores.names():
         entity_set = stores[name].spec
         if not isinstance(entity_set, EntitySet) or not entity_set.folder_scoped:
@@ -197,7 +224,7 @@ def _page_arguments(context: ActionContext, limit: int) -> tuple[int, int]:
         if text is None:
             values.append(default)
             continue
-        if not text.lstrip("-").isdigit() or len(text) > 12 or not -(2**31) <= int(text) < 2**31:
+        if not _INTEGER.fullmatch(text) or not -(2**31) <= int(text) < 2**31:
             raise bad_request(f"The value '{text}' is not valid for {name}.")
         values.append(int(text))
     skip, take = values

@@ -46,19 +46,26 @@ class EntityHandle:
             raise tenant_not_found(self._organization, self._tenant)
         return tenant.entities
 
-    def list(self, skip: int = 0, top: int | None = None) -> Sequence[Record]:
-        """The records by key, `top` of them from `skip` (all without `top`)."""
+    def list(
+        self, skip: int = 0, top: int | None = None, *, reveal_secrets: bool = False
+    ) -> Sequence[Record]:
+        """The records by key, `top` of them from `skip` (all without `top`); secret members
+        (an asset's stored password) masked unless `reveal_secrets`."""
         records = self.stores[self.entity_set.name].snapshot()
         stop = None if top is None else skip + top
-        return records[skip:stop]
+        return [self._shown(record, reveal_secrets) for record in records[skip:stop]]
 
     def count(self) -> int:
         """How many records the set holds in this tenant."""
         return len(self.stores[self.entity_set.name])
 
-    def get(self, key: Any) -> Record:
-        """The record with this key (404 `ApiError` otherwise)."""
-        return crud.get(self.stores, self.entity_set, key)
+    def get(self, key: Any, *, reveal_secrets: bool = False) -> Record:
+        """The record with this key (404 `ApiError` otherwise), secrets masked unless
+        `reveal_secrets`."""
+        return self._shown(crud.get(self.stores, self.entity_set, key), reveal_secrets)
+
+    def _shown(self, record: Record, reveal_secrets: bool = False) -> Record:
+        return record if reveal_secrets else self.entity_set.masked(record)
 
     def add(self, fields: Mapping[str, Any]) -> Record:
         """Create a record from API-style fields (validated, next id); returns it.
@@ -67,12 +74,13 @@ class EntityHandle:
         record) may be given too.
         """
         body, hidden = self._split(fields)
-        return crud.create(self.stores, self.entity_set, body, emulator_members=hidden)
+        return self._shown(crud.create(self.stores, self.entity_set, body, emulator_members=hidden))
 
     def update(self, key: Any, fields: Mapping[str, Any]) -> Record:
         """Change the given members of a record (as PATCH does); returns the new record."""
         body, hidden = self._split(fields)
-        return crud.patch(self.stores, self.entity_set, key, body, emulator_members=hidden)
+        changed = crud.patch(self.stores, self.entity_set, key, body, emulator_members=hidden)
+        return self._shown(changed)
 
     def _split(self, fields: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         hidden = self.entity_set.type.hidden | crud.harness_members(self.entity_set)

@@ -5,9 +5,6 @@ UI does not let it change; a PUT that changes it is 400). A queue that still hol
 deleted (400/1012), as UiPath's CLI refuses it.
 """
 
-from collections.abc import Mapping
-from typing import Any
-
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
 from uipath_emulator.mock_server.orchestrator.entities.registry import (
     EntitySet,
@@ -15,6 +12,7 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Record,
     Unique,
 )
+from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
 from uipath_emulator.mock_server.orchestrator.errors import bad_request
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.store import TenantWrite
@@ -46,18 +44,6 @@ def _before_delete(_call: ActionContext | None, write: TenantWrite, record: Reco
         )
 
 
-def _check_loaded(
-    records: list[Any], tenant: Mapping[str, list[Any]]
-) -> tuple[int, str, str] | None:
-    """Each queue in a folder of the tenant."""
-    folders = {folder.get("Id") for folder in tenant.get("Folders", []) if isinstance(folder, dict)}
-    for index, record in enumerate(records):
-        if record.get("OrganizationUnitId") not in folders:
-            folder = record.get("OrganizationUnitId")
-            return index, "OrganizationUnitId", f"no folder of this tenant has Id {folder}"
-    return None
-
-
 QUEUE_DEFINITIONS = EntitySet(
     name="QueueDefinitions",
     label="Queue",
@@ -74,5 +60,5 @@ QUEUE_DEFINITIONS = EntitySet(
     cross_folder_list=True,
     prepare=_prepare,
     before_delete=_before_delete,
-    check_loaded=_check_loaded,
+    check_loaded=outside_folders,
 )

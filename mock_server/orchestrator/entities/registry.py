@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from uipath_emulator.mock_server.world.store import TenantWrite
 
 Record = dict[str, Any]
+SECRET_MASK = "\u2022" * 8
+"""What the harness and the dashboard show instead of a stored secret."""
 
 
 class Operation(enum.Enum):
@@ -220,6 +222,21 @@ class EntitySet:
             return operation_scopes(spec_path, method) | extra
         except KeyError:  # an operation the 20.0 spec lacks: the declared scopes only
             return extra
+
+    @cached_property
+    def secret_members(self) -> tuple[str, ...]:
+        """Members that hold secrets (the overlay's `secret_members`), masked outside the API."""
+        return tuple(self.facts.get("secret_members", ()))
+
+    def masked(self, record: Record) -> Record:
+        """The record with its secret members masked (the record itself when it has none)."""
+        secret = self.secret_members
+        if not secret or not any(record.get(member) for member in secret):
+            return record
+        return {
+            name: SECRET_MASK if name in secret and value else value
+            for name, value in record.items()
+        }
 
     def not_found_message(self, key: Any) -> str:
         """404 text for a key the set does not hold."""

@@ -38,6 +38,9 @@ class Caller:
     scopes: frozenset[str]
     robot: Record | None = None
     """The tenant's robot the token acts as, if it stands for one."""
+    robot_key: str | None = None
+    """The robot key the token carries; set even when this tenant has no such robot (then the
+    caller may use no folder of it)."""
 
     @property
     def principals(self) -> list[tuple[str, str]]:
@@ -49,7 +52,7 @@ class Caller:
 
     def tenant_wide(self, operation_scopes: frozenset[str]) -> bool:
         """Whether the caller acts in every folder for an operation with these scopes."""
-        return self.robot is None and bool(self.scopes & operation_scopes)
+        return self.robot_key is None and bool(self.scopes & operation_scopes)
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,11 @@ def caller_of(claims: Mapping[str, Any], stores: TenantStores) -> Caller:
     granted = frozenset(scopes.split() if isinstance(scopes, str) else scopes)
     robot = None
     robot_key = claims.get("robot_key")
-    if isinstance(robot_key, str) and ROBOTS in stores:
+    if not isinstance(robot_key, str):
+        robot_key = None
+    elif ROBOTS in stores:
         robot = _robots_by_key(stores).get(robot_key.casefold())
-    return Caller(str(claims.get("client_id", "")), granted, robot)
+    return Caller(str(claims.get("client_id", "")), granted, robot, robot_key)
 
 
 def _robots_by_key(stores: TenantStores) -> dict[str, Record]:
