@@ -13,7 +13,7 @@ from bench.load import choose_tool
 from bench.report import Row, table, write_json
 from bench.settings import FULL, QUICK
 
-SCENARIOS = ("inprocess", "server", "startup", "scale", "persistence", "proxy")
+SCENARIOS = ("inprocess", "server", "startup", "scale", "persistence", "proxy", "queues")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -109,6 +109,11 @@ def main() -> None:
 
             print("scenario 6: HTTPS proxy", flush=True)
             rows += scenario_proxy.run(settings, workdir)
+        if "queues" in chosen:
+            from bench import scenario_queues
+
+            print("scenario 7: queues", flush=True)
+            rows += scenario_queues.run(settings)
     wall = time.perf_counter() - started
     text = table(rows)
     print()

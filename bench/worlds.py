@@ -87,3 +87,28 @@ def write_world(directory: Path, machines: int, *, rich: bool) -> Path:
     path = directory / f"world-{machines}-{'rich' if rich else 'lean'}.json"
     path.write_text(json.dumps(world_document(machines, rich=rich)), encoding="utf-8")
     return path
+
+
+QUEUE = "DemoQueue"
+QUEUE_ID = 2
+WAITING_ITEMS = 300
+
+
+def queue_world(finished: int, waiting: int = WAITING_ITEMS) -> dict[str, Any]:
+    """The default world with `finished` Successful and `waiting` New items in `DemoQueue`."""
+    document = read_world_document(default_world_path())
+    tenant = document["organizations"][0]["tenants"][0]
+    tenant["entities"]["QueueItems"] = [
+        {
+            "QueueDefinitionId": QUEUE_ID,
+            "Status": "Successful" if number <= finished else "New",
+            "Reference": f"R-{number:06d}",
+            "SpecificContent": {"Number": number},
+            "OrganizationUnitId": SHARED_FOLDER_ID,
+            "Key": f"00000000-0000-4000-a000-{number:012d}",
+            "Id": number,
+        }
+        for number in range(1, finished + waiting + 1)
+    ]
+    tenant.pop("next_ids", None)
+    return document

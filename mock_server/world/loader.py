@@ -36,6 +36,7 @@ class CatalogEntry(Protocol):
     key: str
     label: str
     unique: tuple[Any, ...]
+    buckets: Mapping[str, Any]
     schema: dict[str, Any]
 
     def problem(self, record: Any) -> tuple[tuple[str | int, ...], str] | None:

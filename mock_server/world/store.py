@@ -13,10 +13,12 @@ durable or raise), and only then applied: a change that could not be saved is ne
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from uipath_emulator.mock_server.world.blocks import RecordBlocks
 
 Record = dict[str, Any]
 
@@ -33,12 +35,17 @@ class UniqueConstraint(Protocol):
         """The record's value of the constraint."""
 
 
+Bucket = Callable[[Record], Hashable | None]
+"""A bucket index: the bucket a record belongs to (None: in none)."""
+
+
 class StoreSpec(Protocol):
     """What a store needs to know of its entity set."""
 
     name: str
     key: str
     unique: tuple[Any, ...]
+    buckets: Mapping[str, Bucket]
 
 
 class RecordNotFoundError(LookupError):
@@ -95,7 +102,7 @@ class EntityStore:
         self.spec = spec
         key = spec.key
         ordered = sorted(records, key=lambda record: record[key])
-        self._current: tuple[list[Record], dict[Any, Any]] = (ordered, {})
+        self._current: tuple[RecordBlocks, dict[Any, Any]] = (RecordBlocks.of(ordered, key), {})
         self._by_key: dict[Any, Record] = {record[key]: record for record in ordered}
         self._unique: list[dict[tuple[Any, ...], Any]] = []
         for constraint in spec.unique:
@@ -105,6 +112,11 @@ class EntityStore:
                 if value is not None:
                     index[value] = record[key]
             self._unique.append(index)
+        self._buckets: dict[str, dict[Hashable, dict[Any, Record]]] = {
+            name: {} for name in spec.buckets
+        }
+        for record in ordered:
+            self._bucket(record)
         highest = ordered[-1][key] if ordered and isinstance(ordered[-1][key], int) else 0
         self._next_id = max(next_id or 0, highest + 1)
         self._record_cache: dict[Any, tuple[Record, Any]] = {}
@@ -148,6 +160,30 @@ class EntityStore:
         holder = self._unique[constraint_index].get(value)
         return None if holder is None else self._by_key.get(holder)
 
+    def bucket(self, index: str, value: Hashable) -> dict[Any, Record]:
+        """The records in bucket `value` of index `index`, by key (read under the tenant's
+        lock: writers change it in place)."""
+        return self._buckets[index].get(value, {})
+
+    def _bucket(self, record: Record) -> None:
+        key = record[self.spec.key]
+        for name, compute in self.spec.buckets.items():
+            value = compute(record)
+            if value is not None:
+                self._buckets[name].setdefault(value, {})[key] = record
+
+    def _unbucket(self, record: Record) -> None:
+        key = record[self.spec.key]
+        for name, compute in self.spec.buckets.items():
+            value = compute(record)
+            if value is None:
+                continue
+            members = self._buckets[name].get(value)
+            if members is not None:
+                members.pop(key, None)
+                if not members:
+                    del self._buckets[name][value]
+
     def derived(self, record: Record, compute: Callable[[Record], Any]) -> Any:
         """`compute(record)`, kept while `record` is the stored version of its key.
 
@@ -165,7 +201,6 @@ class EntityStore:
 
     def _apply(self, puts: Mapping[Any, Record], deletes: set[Any], next_id: int) -> None:
         """Publish a committed change (the tenant's lock is held)."""
-        key = self.spec.key
         for record_key in deletes:
             old = self._by_key.pop(record_key, None)
             self._record_cache.pop(record_key, None)
@@ -176,22 +211,18 @@ class EntityStore:
             if old is not None:
                 self._unindex(old)
             self._by_key[record_key] = record
+            self._bucket(record)
             self._record_cache.pop(record_key, None)
             for constraint, index in zip(self.spec.unique, self._unique, strict=True):
                 value = constraint.key(record)
                 if value is not None:
                     index[value] = record_key
-        kept = [r for r in self._current[0] if r[key] not in deletes and r[key] not in puts]
-        added = sorted(puts.values(), key=lambda record: record[key])
-        if kept and added and added[0][key] < kept[-1][key]:
-            merged = sorted([*kept, *added], key=lambda record: record[key])
-        else:
-            merged = kept + added
-        self._current = (merged, {})
+        self._current = (self._current[0].changed(puts, deletes), {})
         self._next_id = next_id
         self.revision += 1
 
     def _unindex(self, record: Record) -> None:
+        self._unbucket(record)
         record_key = record[self.spec.key]
         for constraint, index in zip(self.spec.unique, self._unique, strict=True):
             value = constraint.key(record)
@@ -239,6 +270,24 @@ class TenantWrite:
         merged = [r for r in store.snapshot() if r[key] not in pending and r[key] not in deleted]
         merged.extend(pending.values())
         return sorted(merged, key=lambda record: record[key])
+
+    def bucket(self, entity_set: str, index: str, value: Hashable) -> list[Record]:
+        """The records in bucket `value` of the set's index `index`, as this transaction sees
+        them (its own changes included), by key."""
+        store = self._stores[entity_set]
+        compute = store.spec.buckets[index]
+        key = store.spec.key
+        pending = self._puts.get(entity_set, {})
+        deleted = self._deletes.get(entity_set, set())
+        found = {
+            record_key: record
+            for record_key, record in store.bucket(index, value).items()
+            if record_key not in pending and record_key not in deleted
+        }
+        for record_key, record in pending.items():
+            if compute(record) == value:
+                found[record_key] = record
+        return sorted(found.values(), key=lambda record: record[key])
 
     def new_id(self, entity_set: str) -> int:
         """The next id of the set, for a record this transaction creates."""

@@ -89,6 +89,8 @@ def test_the_emulator_answers_a_tls_hello_at_once(server: EmulatorServer) -> Non
     """A TLS ClientHello on the plain-HTTP port gets a 400 saying to use http://, not a wait."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         sock.sendall(bytes.fromhex("160301002a0100002603030000"))
-        answer = sock.recv(4096)
+        answer = b""
+        while chunk := sock.recv(4096):  # the server closes after its answer
+            answer += chunk
     assert answer.startswith(b"HTTP/1.0 400 Bad Request")
     assert b"This is a plain-HTTP server: connect with http://, not https://." in answer

@@ -1,5 +1,6 @@
 """Queues: adding items, handing them to robots, results, retries, abandonment, deletion."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -271,3 +272,45 @@ def test_sdk_filter_on_the_queue_name(http: FlaskClient) -> None:
     assert [i["Reference"] for i in listed] == list(INVOICE_REFERENCES)
     assert all("QueueDefinitionName" not in i for i in listed)
     assert items(http, f"$filter=QueueDefinitionName eq '{DEMO_QUEUE}'") == []
+
+
+def test_harness_seeds_items_and_reads_their_history(emulator: Emulator, http: FlaskClient) -> None:
+    """A seeded deferred item waits for the clock; its history lists each status change."""
+    queue_items = emulator.entities(ORGANIZATION, TENANT, "QueueItems")
+    now = emulator.clock.now()
+    deferred = datetime.fromtimestamp(now + 3600, UTC).isoformat().replace("+00:00", "Z")
+    seeded = queue_items.add(
+        {"QueueDefinitionId": 1, "Reference": "SEEDED", "Priority": "High", "DeferDate": deferred}
+    )
+    assert (seeded["Status"], seeded["OrganizationUnitId"]) == ("New", 2)
+    assert start(http).get_json()["Reference"] != "SEEDED"
+    emulator.clock.advance(3600)
+    taken = start(http).get_json()
+    assert taken["Reference"] == "SEEDED"
+    result(http, taken["Id"], IsSuccessful=True)
+    history = queue_items.get(seeded["Id"])["History"]
+    assert [(event["Status"], event["Robot"]) for event in history] == [
+        ("New", None),
+        ("InProgress", "finance-robot"),
+        ("Successful", "finance-robot"),
+    ]
+
+
+def test_harness_seeds_an_item_in_progress(emulator: Emulator, http: FlaskClient) -> None:
+    """The harness may seed an item already InProgress; a day later it is Abandoned."""
+    queue_items = emulator.entities(ORGANIZATION, TENANT, "QueueItems")
+    started_at = datetime.fromtimestamp(emulator.clock.now(), UTC).isoformat()
+    seeded = queue_items.add(
+        {"QueueDefinitionId": 1, "Status": "InProgress", "StartProcessing": started_at}
+    )
+    emulator.clock.advance(24 * 3600)
+    add(http, Reference="TOUCH-2")
+    assert queue_items.get(seeded["Id"])["Status"] == "Abandoned"
+
+
+def test_harness_refuses_an_item_without_a_queue(emulator: Emulator) -> None:
+    """A seeded item must name a queue of the tenant: 400 otherwise."""
+    queue_items = emulator.entities(ORGANIZATION, TENANT, "QueueItems")
+    with pytest.raises(Exception, match="QueueDefinitionId") as refused:
+        queue_items.add({"QueueDefinitionId": 99, "OrganizationUnitId": 2})
+    assert getattr(refused.value, "status", None) == 400

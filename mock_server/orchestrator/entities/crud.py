@@ -95,9 +95,9 @@ def create(
         scope = call.scope if call is not None else None
         if entity_set.folder_scoped and scope is not None and scope.folder is not None:
             record[entity_set.folder_member] = scope.folder["Id"]
-        _check_folder(write, entity_set, record)
         if entity_set.prepare is not None:
             record = entity_set.prepare(call, write, record, None)  # type: ignore[arg-type]
+        _check_folder(write, entity_set, record)
         _check_stored(entity_set, record)
         return write.put(entity_set.name, record)
 
@@ -155,9 +155,9 @@ def update(
             if member in current:
                 fields[member] = current[member]
         record = entity_set.record(fields, key)
-        _check_folder(write, entity_set, record)
         if entity_set.prepare is not None:
             record = entity_set.prepare(call, write, record, current)  # type: ignore[arg-type]
+        _check_folder(write, entity_set, record)
         _check_stored(entity_set, record)
         return write.put(entity_set.name, record)
 
@@ -210,8 +210,10 @@ def _emulator_members(entity_set: EntitySet, members: Mapping[str, Any] | None) 
 
 
 def harness_members(entity_set: EntitySet) -> frozenset[str]:
-    """Members only the harness sets besides the emulator's: a folder-scoped record's folder."""
-    return frozenset({entity_set.folder_member}) if entity_set.folder_scoped else frozenset()
+    """Members only the harness sets besides the emulator's: a folder-scoped record's folder,
+    and the read-only members the set lets it set (`harness_writable`)."""
+    folder = {entity_set.folder_member} if entity_set.folder_scoped else set()
+    return frozenset(folder) | entity_set.harness_writable
 
 
 def _check_stored(entity_set: EntitySet, record: Record) -> None:

@@ -57,6 +57,8 @@ SERVICE = "UiPathODataSvc"
 QUEUE_DEFINITIONS = "QueueDefinitions"
 ITEMS = "QueueItems"
 DUPLICATE_REFERENCE_MESSAGE = "Error creating Transaction. Duplicate Reference."
+BY_STATUS = "queue and status"
+BY_REFERENCE = "queue and reference"
 COMMIT_TYPES = ("AllOrNothing", "StopOnFirstFailure", "ProcessAllIndependently")
 MAX_BULK_ITEMS = 15_000
 
@@ -78,8 +80,8 @@ def _queue(write: TenantWrite, context: ActionContext, name: Any) -> Record:
 def _abandon_stale(write: TenantWrite, queue: Record, now: float) -> None:
     """Items of the queue in progress for 24 hours become `Abandoned` (retried if the queue
     retries abandoned items)."""
-    for record in write.records(ITEMS):
-        if record.get("QueueDefinitionId") != queue["Id"] or not stale(record, now):
+    for record in write.bucket(ITEMS, BY_STATUS, (queue["Id"], "InProgress")):
+        if not stale(record, now):
             continue
         write.put(ITEMS, stamped({**record, "Status": "Abandoned"}, now))
         if queue.get("RetryAbandonedItems") and retries_left(record, queue):
@@ -101,9 +103,13 @@ def _add(
     write: TenantWrite, context: ActionContext, queue: Record, data: Mapping[str, Any]
 ) -> Record:
     """Store a new item of `queue` (409/1016 for a duplicate reference on a unique queue)."""
-    if queue.get("EnforceUniqueReference") and duplicate_reference(
-        write.records(ITEMS), queue["Id"], data.get("Reference")
-    ):
+    reference = data.get("Reference")
+    same_reference = (
+        write.bucket(ITEMS, BY_REFERENCE, (queue["Id"], string_key(reference)))
+        if queue.get("EnforceUniqueReference") and reference is not None
+        else []
+    )
+    if duplicate_reference(same_reference, queue["Id"], reference):
         raise ApiError(409, DUPLICATE_REFERENCE_MESSAGE, DUPLICATE_REFERENCE)
     folder = folder_tree(context.stores).get(queue.get("OrganizationUnitId")) or {"Id": None}
     fields = new_item(write.new_id(ITEMS), queue, folder, data)
@@ -209,7 +215,7 @@ def _start_transaction(context: ActionContext) -> ActionResult:
         else:
             reference = data.get("Reference")
             chosen = next_item(
-                write.records(ITEMS),
+                write.bucket(ITEMS, BY_STATUS, (queue["Id"], "New")),
                 queue["Id"],
                 context.now,
                 reference if isinstance(reference, str) else None,
@@ -275,19 +281,57 @@ def _set_result(context: ActionContext) -> ActionResult:
         except ItemDataError as error:
             raise bad_request(str(error)) from None
         if retry and queue.get("AcceptAutomaticallyRetry") and retries_left(record, queue):
-            changed["Status"] = "Retried"
+            changed = stamped({**changed, "Status": "Retried"}, context.now)
             copy = retry_copy(changed, write.new_id(ITEMS), context.now)
             write.put(ITEMS, QUEUE_ITEMS.record(copy, copy["Id"]))
         write.put(ITEMS, changed)
     return ActionResult(200)
 
 
-def _before_delete(_call: ActionContext | None, _write: TenantWrite, record: Record) -> Record:
+def _by_status(record: Record) -> tuple[Any, Any]:
+    return record.get("QueueDefinitionId"), record.get("Status")
+
+
+def _by_reference(record: Record) -> tuple[Any, str] | None:
+    reference = record.get("Reference")
+    if reference is None:
+        return None
+    return record.get("QueueDefinitionId"), string_key(str(reference))
+
+
+def _before_delete(call: ActionContext | None, _write: TenantWrite, record: Record) -> Record:
     if record.get("Status") != "New":
         raise bad_request(
             f"Only a New queue item can be deleted; this one is {record.get('Status')}."
         )
-    return {**record, "Status": "Deleted"}
+    return stamped({**record, "Status": "Deleted"}, call.now if call is not None else None)
+
+
+def _prepare(
+    call: ActionContext | None, write: TenantWrite, record: Record, old: Record | None
+) -> Record:
+    """An item the harness seeds or changes: its queue's folder and name, its content as
+    `SpecificData`, its status change in `History`."""
+    try:
+        queue = write.get(QUEUE_DEFINITIONS, record.get("QueueDefinitionId"))
+    except LookupError:
+        raise bad_request("A queue item needs the QueueDefinitionId of a queue.") from None
+    if record.get("OrganizationUnitId") not in (None, queue.get("OrganizationUnitId")):
+        raise bad_request("A queue item is in its queue's folder.")
+    try:
+        checked = checked_item_data(
+            {"SpecificContent": record.get("SpecificContent"), "Priority": record.get("Priority")},
+            name_required=False,
+        )
+    except ItemDataError as error:
+        raise bad_request(str(error)) from None
+    record.update(
+        OrganizationUnitId=queue.get("OrganizationUnitId"),
+        QueueDefinitionName=queue["Name"],
+        Encrypted=bool(queue.get("Encrypted")),
+        SpecificData=specific_data(checked["SpecificContent"]),
+    )
+    return stamped(record, call.now if call is not None else None, created=old is None)
 
 
 def _check_loaded(
@@ -363,8 +407,13 @@ QUEUE_ITEMS = EntitySet(
     type_annotation=False,
     cross_folder_list=True,
     filter_only=("QueueDefinitionName",),
+    buckets={BY_STATUS: _by_status, BY_REFERENCE: _by_reference},
     expandable=("Robot", "ReviewerUser"),
     before_delete=_before_delete,
+    prepare=_prepare,
+    harness_writable=frozenset(
+        {"QueueDefinitionId", "Status", "RetryNumber", "AncestorId", "StartProcessing"}
+    ),
     check_loaded=_check_loaded,
     complete_loaded=_complete_loaded,
     actions=(

@@ -144,11 +144,23 @@ def new_item(
     }
 
 
-def stamped(record: Record, now: float, *, created: bool = False) -> Record:
-    """The record with a new RowVersion (and its CreationTime when `created`)."""
-    if created:
+def stamped(record: Record, now: float | None, *, created: bool = False) -> Record:
+    """The record with a new RowVersion (and its CreationTime when `created`), and its status
+    change, if any, added to its `History` (`now` None: a change without a time, the harness's)."""
+    if created and now is not None:
         record["CreationTime"] = orchestrator_time(now)
-    record["RowVersion"] = row_version(now, int(record["Id"]))
+    record["RowVersion"] = row_version(now or 0.0, int(record["Id"]))
+    history = list(record.get("History") or [])
+    if not history or history[-1].get("Status") != record.get("Status"):
+        robot = record.get("Robot")
+        history.append(
+            {
+                "Status": record.get("Status"),
+                "Time": orchestrator_time(now) if now is not None else None,
+                "Robot": robot.get("Name") if isinstance(robot, dict) else None,
+            }
+        )
+        record["History"] = history
     return record
 
 
@@ -252,6 +264,7 @@ def retry_copy(item: Mapping[str, Any], new_id: int, now: float) -> Record:
             "SecondsInPreviousAttempts": int(item.get("SecondsInPreviousAttempts") or 0)
             + _seconds_in_progress(item, now),
             "Progress": None,
+            "History": [],
         }
     )
     return stamped(copy, now, created=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import enum
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -137,6 +137,12 @@ class EntitySet:
     key: str = "Id"
     unique: tuple[Unique, ...] = ()
     expandable: tuple[str, ...] = ()
+    buckets: Mapping[str, Callable[[Record], Hashable | None]] = field(default_factory=dict)
+    """Bucket indexes the store keeps up to date (name -> the bucket of a record), read inside
+    a write transaction (`TenantWrite.bucket`): an action finds a queue's waiting items without
+    a pass over every item."""
+    harness_writable: frozenset[str] = frozenset()
+    """Read-only members the harness may set all the same (a seeded queue item's status)."""
     filter_only: tuple[str, ...] = ()
     """Emulator members `$filter` accepts, never answered (what the service filters on)."""
     actions: tuple[Action, ...] = ()
