@@ -1,5 +1,5 @@
 """A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator
-Machines, Folders and Assets.
+Machines, Folders, Assets and Queues.
 
     from . import UiPathClient
 
@@ -8,6 +8,7 @@ Machines, Folders and Assets.
             print(machine["Id"], machine["Name"])
         for asset in uipath.assets.iter(folder="Finance/Invoices"):
             print(asset["Name"], asset["ValueType"], asset["Value"])
+        uipath.queues.add_item("InvoiceQueue", {"Reference": "INV-1"}, folder="Finance")
 
 This package never imports the emulator: copy it into a project and it works against the cloud.
 """
@@ -34,6 +35,8 @@ from ._errors import (
 from ._folder_ref import FolderRef
 from ._folders import FolderPage, Folders
 from ._machines import MachinePage, Machines
+from ._queue_definitions import QueueDefinitionPage, QueueDefinitions
+from ._queues import QueueItemPage, Queues
 from ._transport import RetryPolicy
 from ._version import __version__
 
@@ -53,6 +56,10 @@ __all__ = [
     "MachinePage",
     "Machines",
     "NotFoundError",
+    "QueueDefinitionPage",
+    "QueueDefinitions",
+    "QueueItemPage",
+    "Queues",
     "RateLimitedError",
     "RetryPolicy",
     "ServerError",

@@ -17,6 +17,7 @@ from ._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, 
 from ._errors import api_error_from_response
 from ._folders import Folders
 from ._machines import Machines
+from ._queues import Queues
 from ._transport import RetryPolicy, Transport
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class UiPathClient:
         self.machines = Machines(self._send, self._config.odata_url)
         self.folders = Folders(self._send, self._config.odata_url, self._config.api_url)
         self.assets = Assets(self._send, self._config.odata_url)
+        self.queues = Queues(self._send, self._config.odata_url)
 
     @classmethod
     def from_config(

@@ -97,6 +97,11 @@ def folder_headers(folder: FolderLike) -> dict[str, str]:
     return folder_ref(folder).headers()
 
 
+def optional_folder_headers(folder: FolderLike | None) -> dict[str, str]:
+    """The header naming `folder`; none for None (a cross-folder read of every usable folder)."""
+    return {} if folder is None else folder_headers(folder)
+
+
 def encode_folder_path(path: str) -> str:
     """`X-UIPATH-FolderPath-Encoded`'s value: Base64 of the path's UTF-16LE bytes."""
     return base64.b64encode(path.encode("utf-16-le")).decode("ascii")

@@ -20,6 +20,8 @@ TARGET_NAMES = ("inprocess", "server", "cloud")
 ALLOW_WRITES = "UIPATH_CONTRACT_ALLOW_WRITES"
 READONLY_ID = "UIPATH_READONLY_CLIENT_ID"
 READONLY_SECRET = "UIPATH_READONLY_CLIENT_SECRET"
+ROBOT_KEY = "UIPATH_CONTRACT_ROBOT_KEY"
+"""A robot's key (`UIPATH_ROBOT_KEY`) that may take transactions in the first listed folder."""
 CLOUD = "https://cloud.uipath.com"
 EMULATOR_EXAMPLES = 25
 CLOUD_EXAMPLES = 5
@@ -121,6 +123,9 @@ class Target:
     max_examples: int = EMULATOR_EXAMPLES
     token_lifetime: int | None = None
     activation: Any = None
+    robot_key: str | None = field(default=None, repr=False)
+    """A robot that may work in the first listed folder: the transaction tests start items
+    for it (`RobotIdentifier`); without one they are skipped."""
 
     @property
     def is_emulator(self) -> bool:
@@ -175,7 +180,13 @@ class Target:
 def inprocess_target() -> Target:
     """The emulator in this process, reached through `responses` interception."""
     from uipath_emulator.mock_server import Emulator
-    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
+    from uipath_emulator.mock_server.well_known import (
+        FINANCE_ROBOT_KEY,
+        FULL,
+        ORGANIZATION,
+        READONLY,
+        TENANT,
+    )
 
     emulator = Emulator()
     return Target(
@@ -188,6 +199,7 @@ def inprocess_target() -> Target:
         control=PythonControl(emulator),
         token_lifetime=3600,
         activation=emulator.intercept,
+        robot_key=FINANCE_ROBOT_KEY,
     )
 
 
@@ -246,7 +258,13 @@ class ServerProcess:
 @contextmanager
 def server_target() -> Iterator[Target]:
     """An emulator server subprocess on a free loopback port, stopped at the end."""
-    from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, READONLY, TENANT
+    from uipath_emulator.mock_server.well_known import (
+        FINANCE_ROBOT_KEY,
+        FULL,
+        ORGANIZATION,
+        READONLY,
+        TENANT,
+    )
 
     server = ServerProcess()
     try:
@@ -259,6 +277,7 @@ def server_target() -> Iterator[Target]:
             readonly=Credentials(READONLY.client_id, str(READONLY.client_secret)),
             control=HttpControl(server.base_url),
             token_lifetime=3600,
+            robot_key=FINANCE_ROBOT_KEY,
         )
     finally:
         server.stop()
@@ -284,6 +303,7 @@ def cloud_target(environ: Mapping[str, str] | None = None) -> Target:
         readonly=readonly,
         allow_writes=env.get(ALLOW_WRITES) == "1",
         max_examples=CLOUD_EXAMPLES,
+        robot_key=env.get(ROBOT_KEY) or None,
     )
 
 

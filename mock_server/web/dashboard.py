@@ -6,8 +6,9 @@ inline script polls the control plane's cheap JSON every second (`summary`: coun
 (`records/{org}/{tenant}/{set}?skip=&top=`, the control plane's entities with secret members
 masked), reloading the page shown only when that set changed. Each tenant's folder tree, with
 each folder's assets, is rendered with the page and reloaded (`folders`) when folders or assets
-change. Its clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set
-marks secret, are never shown, neither in the page nor in the JSON it reads.
+change; so is each tenant's list of queues with their item counts per status (`queues`). Its
+clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set marks secret,
+are never shown, neither in the page nor in the JSON it reads.
 
 Access: register `dashboard_blueprint` inside the control blueprint (`control_blueprint`), so
 the control plane's guard decides (off, loopback-only, or `Authorization: Bearer TOKEN`). A
@@ -24,6 +25,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from uipath_emulator.mock_server.control.clock_actions import clock_document
 from uipath_emulator.mock_server.control.folder_view import folder_view
+from uipath_emulator.mock_server.control.queue_view import STATUSES, queue_view
 from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summary
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
 from uipath_emulator.mock_server.web.context import current_emulator
@@ -100,6 +102,7 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
     return {
         "organizations": organizations,
         "folders": _folders(emulator),
+        "queues": queue_view(emulator.world),
         "sets": {entity_set.name: columns(entity_set) for entity_set in emulator.registry},
         "selected": _first_page(emulator),
         "clock": clock_document(emulator.clock),
@@ -131,6 +134,10 @@ def dashboard_blueprint() -> Blueprint:
     def folders() -> Response:
         return json_response({"tenants": _folders(current_emulator())})
 
+    @blueprint.get("/queues")
+    def queues() -> Response:
+        return json_response({"tenants": queue_view(current_emulator().world)})
+
     @blueprint.get("/records/<organization>/<tenant>/<entity_set>")
     def records(organization: str, tenant: str, entity_set: str) -> Response:
         handle = current_emulator().entities(organization, tenant, entity_set)
@@ -144,6 +151,7 @@ def dashboard_blueprint() -> Blueprint:
         urls = {name: url_for(endpoint) for name, endpoint in _CONTROL_ENDPOINTS.items()}
         urls["records"] = url_for("control.summary").removesuffix("summary") + "records"
         urls["folders"] = url_for("control.dashboard.folders")
+        urls["queues"] = url_for("control.dashboard.queues")
         page = render_template(
             "uipath_emulator/dashboard.html",
             view=dashboard_view(current_emulator()),
@@ -152,6 +160,7 @@ def dashboard_blueprint() -> Blueprint:
             requests_shown=REQUESTS_SHOWN,
             records_shown=RECORDS_SHOWN,
             secret_mask=SECRET_MASK,
+            queue_statuses=STATUSES,
         )
         return Response(
             page,

@@ -3,10 +3,9 @@
 The `cloud` tests run twice: in-process (`intercept()` routes the SDK's httpx calls to
 https://cloud.uipath.com into the emulator) and against a real `uipath-mock` server on
 127.0.0.1 (`uipath_server`); the last ones run the README's SDK recipe as written.
-The SDK is configured as documented: `UIPATH_URL` and `UIPATH_ACCESS_TOKEN` (a token the SDK's
-own `IdentityService` takes, as `UiPath(client_id=...)` does), plus `UIPATH_ROBOT_KEY` for the
-robot path of the assets service. Every SDK service owns a sync and an async httpx client; the
-tests close both.
+The SDK is configured as `tests/compat/sdk_support.py` says (`UIPATH_URL`,
+`UIPATH_ACCESS_TOKEN`, and `UIPATH_ROBOT_KEY` for the robot path of the assets service); the
+tests close both httpx clients of every SDK service.
 """
 
 import asyncio
@@ -16,21 +15,16 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
 
 import pytest
 from uipath.platform import UiPath
 from uipath.platform.errors import EnrichedException
-from uipath.platform.identity import IdentityService
 from uipath.platform.orchestrator import Asset, UserAsset
 
+from tests.compat.sdk_support import CLOUD, ROBOT_SCOPE, Cloud, closing, configure
 from tests.subprocess_helpers import child_env
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.control.journal import JournalEntry
 from uipath_emulator.mock_server.transports.server import EmulatorServer
 from uipath_emulator.mock_server.well_known import (
     FINANCE_ROBOT,
@@ -38,104 +32,17 @@ from uipath_emulator.mock_server.well_known import (
     FULL,
     ORGANIZATION,
     TENANT,
-    WellKnownApp,
 )
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RECIPE_SECTION = "## UiPath's SDK as the robot finance-robot\n"
-CLOUD = "https://cloud.uipath.com"
-ROBOT_SCOPE = "OR.Default OR.Folders OR.Assets"
-"""What `finance-robot` asks for: its folder roles (OR.Default) and the two services used."""
 INVOICES_KEY = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"
 """The `Key` of `Finance/Invoices` in fixtures/worlds/default.json."""
 SHARED_ASSETS = ["ApiBaseUrl", "MaxRetries", "FeatureEnabled", "ServiceAccount", "ApiKey"]
 ASSETS = "/orchestrator_/odata/Assets/UiPath.Server.Configuration.OData."
 NAVIGATION = "/orchestrator_/api/FoldersNavigation/GetFoldersForCurrentUser"
-SDK_ENVIRONMENT = (
-    "UIPATH_URL",
-    "UIPATH_ACCESS_TOKEN",
-    "UNATTENDED_USER_ACCESS_TOKEN",
-    "UIPATH_ROBOT_KEY",
-    "UIPATH_FOLDER_PATH",
-    "UIPATH_FOLDER_KEY",
-)
 
-
-class Closable(Protocol):
-    """An SDK service: it owns a sync and an async httpx client."""
-
-    async def aclose(self) -> None: ...
-
-
-Service = TypeVar("Service", bound=Closable)
-
-
-@dataclass
-class Cloud:
-    """Where the SDK is pointed: the emulator in-process, or a server on loopback."""
-
-    host: str
-    emulator: Emulator
-
-    @property
-    def url(self) -> str:
-        """`UIPATH_URL`: the tenant's URL."""
-        return f"{self.host}/{ORGANIZATION}/{TENANT}"
-
-    def token(self, app: WellKnownApp, scope: str) -> str:
-        """A token from the SDK's `IdentityService` (the request `UiPath(client_id=)` sends)."""
-        identity = IdentityService(self.host)
-        return identity.get_client_credentials_token(
-            app.client_id, str(app.client_secret), scope=scope
-        ).access_token
-
-    def calls(self, path: str) -> list[JournalEntry]:
-        """The emulator's journal entries for one tenant-relative path."""
-        full = f"/{ORGANIZATION}/{TENANT}{path}"
-        return [entry for entry in self.emulator.requests if entry.path == full]
-
-
-@pytest.fixture(autouse=True)
-def _sdk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No SDK variable leaks in from the shell; httpx keeps 127.0.0.1 off any proxy."""
-    for name in SDK_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-
-
-@pytest.fixture(params=["in-process", "server"])
-def cloud(request: pytest.FixtureRequest) -> Cloud:
-    """The emulator behind https://cloud.uipath.com in-process, or a `uipath-mock` server."""
-    if request.param == "in-process":
-        return Cloud(CLOUD, request.getfixturevalue("uipath_emulator"))
-    server = request.getfixturevalue("uipath_server")
-    return Cloud(server.base_url, server.emulator)
-
-
-def configure(
-    cloud: Cloud,
-    monkeypatch: pytest.MonkeyPatch,
-    *,
-    app: WellKnownApp = FINANCE_ROBOT,
-    scope: str = ROBOT_SCOPE,
-    robot_key: str | None = None,
-) -> UiPath:
-    """`UiPath()` from the documented variables, with a token of `app`."""
-    monkeypatch.setenv("UIPATH_URL", cloud.url)
-    monkeypatch.setenv("UIPATH_ACCESS_TOKEN", cloud.token(app, scope))
-    if robot_key is not None:
-        monkeypatch.setenv("UIPATH_ROBOT_KEY", robot_key)
-    return UiPath()
-
-
-@contextmanager
-def closing(service: Service) -> Iterator[Service]:
-    """Use an SDK service, then close its two httpx clients."""
-    try:
-        yield service
-    finally:
-        asyncio.run(service.aclose())
+pytestmark = pytest.mark.usefixtures("sdk_environment")
 
 
 @pytest.mark.parametrize(
