@@ -256,12 +256,6 @@ def test_a_queue_with_items_is_not_deleted(uipath_client: UiPathClient) -> None:
     assert raised.value.error_code == 1012
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: items loaded from the world file list "
-    "OrganizationUnitFullyQualifiedName null; only items added through the API carry their "
-    "folder's name (facts 3.3: listings fill it)",
-)
 def test_every_listed_item_names_its_folder(uipath_client: UiPathClient) -> None:
     """Listings fill `OrganizationUnitFullyQualifiedName` for seeded and added items alike."""
     uipath_client.queues.add_item(INVOICE_QUEUE, {"Reference": "INV-2000"}, folder=FINANCE)

@@ -314,3 +314,23 @@ def test_harness_refuses_an_item_without_a_queue(emulator: Emulator) -> None:
     with pytest.raises(Exception, match="QueueDefinitionId") as refused:
         queue_items.add({"QueueDefinitionId": 99, "OrganizationUnitId": 2})
     assert getattr(refused.value, "status", None) == 400
+
+
+def test_a_queue_goes_once_its_items_are_deleted(http: FlaskClient) -> None:
+    """A queue with a live item is kept (400/1012); once its items are Deleted it can go."""
+    queues = f"{ODATA}/QueueDefinitions"
+    created = call(http, "POST", queues, json={"Name": "Short"}, headers=SHARED)
+    assert created.status_code == 201, created.data
+    queue = created.get_json()["Id"]
+    item = add(http, "Short").get_json()["Id"]
+    refused = call(http, "DELETE", f"{queues}({queue})", headers=SHARED)
+    assert assert_orchestrator_error(refused, 400, 1012).endswith("it still has items.")
+    assert call(http, "DELETE", f"{ITEMS}({item})", headers=SHARED).status_code == 204
+    assert call(http, "DELETE", f"{queues}({queue})", headers=SHARED).status_code == 204
+    assert items(http, f"$filter=Id eq {item}") == []
+
+
+def test_seeded_items_name_their_folder_in_listings(http: FlaskClient) -> None:
+    """World items list their folder's path, as items added through the API do."""
+    listed = items(http, f"$filter=QueueDefinitionName eq '{INVOICE_QUEUE}'")
+    assert {item["OrganizationUnitFullyQualifiedName"] for item in listed} == {"Finance"}

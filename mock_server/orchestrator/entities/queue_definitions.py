@@ -1,8 +1,8 @@
 """The `QueueDefinitions` entity set: the queues of a folder.
 
 Names are unique in a folder (409/1001). `EnforceUniqueReference` is fixed at creation (the
-UI does not let it change; a PUT that changes it is 400). A queue that still holds items is not
-deleted (400/1012), as UiPath's CLI refuses it.
+UI does not let it change; a PUT that changes it is 400). A queue that still holds items (other
+than deleted ones, which go with it) is not deleted (400/1012), as UiPath's CLI refuses it.
 """
 
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
@@ -36,12 +36,19 @@ def _prepare(
 
 
 def _before_delete(_call: ActionContext | None, write: TenantWrite, record: Record) -> None:
+    """Refused while the queue holds an item that is not `Deleted`; its deleted items go
+    with it."""
     queue_id = record["Id"]
-    if any(item.get("QueueDefinitionId") == queue_id for item in write.records(QUEUE_ITEMS)):
+    items = [
+        item for item in write.records(QUEUE_ITEMS) if item.get("QueueDefinitionId") == queue_id
+    ]
+    if any(item.get("Status") != "Deleted" for item in items):
         raise bad_request(
             f"The queue '{record['Name']}' cannot be deleted: it still has items.",
             HAS_DEPENDENT_ITEMS,
         )
+    for item in items:
+        write.delete(QUEUE_ITEMS, item["Id"])
 
 
 QUEUE_DEFINITIONS = EntitySet(

@@ -325,8 +325,10 @@ def _prepare(
         )
     except ItemDataError as error:
         raise bad_request(str(error)) from None
+    folder = write.get("Folders", queue.get("OrganizationUnitId"))
     record.update(
         OrganizationUnitId=queue.get("OrganizationUnitId"),
+        OrganizationUnitFullyQualifiedName=folder.get("FullyQualifiedName"),
         QueueDefinitionName=queue["Name"],
         Encrypted=bool(queue.get("Encrypted")),
         SpecificData=specific_data(checked["SpecificContent"]),
@@ -354,17 +356,47 @@ def _check_loaded(
     return None
 
 
+def _folder_paths(folders: list[Any]) -> dict[Any, str]:
+    """Each world folder's path (`FullyQualifiedName`) from its `DisplayName` and parents."""
+    by_id = {folder.get("Id"): folder for folder in folders if isinstance(folder, dict)}
+    paths: dict[Any, str] = {}
+
+    def path(folder_id: Any, depth: int = 0) -> str:
+        if folder_id in paths:
+            return paths[folder_id]
+        folder = by_id[folder_id]
+        parent = folder.get("ParentId")
+        name = str(folder.get("DisplayName", ""))
+        found = (
+            name
+            if parent not in by_id or depth > len(by_id)
+            else f"{path(parent, depth + 1)}/{name}"
+        )
+        paths[folder_id] = found
+        return found
+
+    for folder_id in by_id:
+        path(folder_id)
+    return paths
+
+
 def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
-    """Folder, queue name and `SpecificData` from the world's queues and content."""
+    """Folder and its path, queue name and `SpecificData` from the world's folders, queues
+    and content."""
     queues = {queue.get("Id"): queue for queue in tenant.get(QUEUE_DEFINITIONS, [])}
+    paths = _folder_paths(tenant.get("Folders", []))
     completed = []
     for record in records:
         queue = queues.get(record.get("QueueDefinitionId"), {})
+        folder = record.get("OrganizationUnitId") or queue.get("OrganizationUnitId")
         completed.append(
             {
                 **record,
-                "OrganizationUnitId": record.get("OrganizationUnitId")
-                or queue.get("OrganizationUnitId"),
+                "OrganizationUnitId": folder,
+                "OrganizationUnitFullyQualifiedName": record.get(
+                    "OrganizationUnitFullyQualifiedName"
+                )
+                or paths.get(folder),
                 "QueueDefinitionName": queue.get("Name"),
                 "SpecificData": record.get("SpecificData")
                 or specific_data(record.get("SpecificContent")),
