@@ -89,6 +89,13 @@ def _abandon_stale(write: TenantWrite, queue: Record, now: float) -> None:
             write.put(ITEMS, QUEUE_ITEMS.record(copy, copy["Id"]))
 
 
+def _abandon_first(context: ActionContext, find_queue: Callable[[TenantWrite], Record]) -> None:
+    """Abandon the queue's stale items in a transaction of their own, so that a refusal of the
+    action that follows (a duplicate reference, a final item) does not undo it."""
+    with translated(QUEUE_ITEMS), context.stores.write() as write:
+        _abandon_stale(write, find_queue(write), context.now)
+
+
 def _created_answer(context: ActionContext, record: Record, status: int = 201) -> ActionResult:
     shown = {**record, "OrganizationUnitFullyQualifiedName": None}  # filled in listings only
     answer = {"@odata.context": entity_context(context.service_root, QUEUE_ITEMS, None)}
@@ -128,9 +135,9 @@ def _item_data(body: Mapping[str, Any], member: str, *, name_required: bool) -> 
 def _add_queue_item(context: ActionContext) -> ActionResult:
     body = parse_json_object(context.body, "the item to add")
     data = _item_data(body, "itemData", name_required=True)
+    _abandon_first(context, lambda write: _queue(write, context, data["Name"]))
     with translated(QUEUE_ITEMS), context.stores.write() as write:
         queue = _queue(write, context, data["Name"])
-        _abandon_stale(write, queue, context.now)
         record = _add(write, context, queue, data)
     return _created_answer(context, record)
 
@@ -144,10 +151,10 @@ def _bulk_add(context: ActionContext) -> ActionResult:
     if not isinstance(items, list) or len(items) > MAX_BULK_ITEMS:
         raise bad_request(f"queueItems must be an array of at most {MAX_BULK_ITEMS:,} items.")
     failed: list[dict[str, Any]] = []
+    _abandon_first(context, lambda write: _queue(write, context, body.get("queueName")))
     try:
         with translated(QUEUE_ITEMS), context.stores.write() as write:
             queue = _queue(write, context, body.get("queueName"))
-            _abandon_stale(write, queue, context.now)
             for ordinal, raw in enumerate(items):
                 try:
                     _add(write, context, queue, checked_item_data(raw, name_required=False))
@@ -201,9 +208,9 @@ def _start_transaction(context: ActionContext) -> ActionResult:
     item_data = {
         k: v for k, v in data.items() if k not in ("RobotIdentifier", "ReferenceFilterOption")
     }
+    _abandon_first(context, lambda write: _queue(write, context, data.get("Name")))
     with translated(QUEUE_ITEMS), context.stores.write() as write:
         queue = _queue(write, context, data.get("Name"))
-        _abandon_stale(write, queue, context.now)
         if robot is None:
             return ActionResult(204)
         if data.get("SpecificContent") is not None:
@@ -246,10 +253,9 @@ def _set_progress(context: ActionContext) -> ActionResult:
     progress = body.get("progress")
     if progress is not None and not isinstance(progress, str):
         raise bad_request("progress must be a string.")
+    _abandon_first(context, lambda write: _queue_of(write, _in_folder(write, context)))
     with translated(QUEUE_ITEMS), context.stores.write() as write:
         record = _in_folder(write, context)
-        _abandon_stale(write, _queue_of(write, record), context.now)
-        record = write.get(ITEMS, record["Id"])
         if record.get("Status") != "InProgress":
             raise bad_request(
                 f"The progress of a queue item can change only while it is InProgress; "
@@ -264,11 +270,10 @@ def _set_result(context: ActionContext) -> ActionResult:
     result = body.get("transactionResult")
     if not isinstance(result, dict):
         raise bad_request("; transactionResult must not be null", 0)
+    _abandon_first(context, lambda write: _queue_of(write, _in_folder(write, context)))
     with translated(QUEUE_ITEMS), context.stores.write() as write:
         record = _in_folder(write, context)
         queue = _queue_of(write, record)
-        _abandon_stale(write, queue, context.now)
-        record = write.get(ITEMS, record["Id"])
         status = record.get("Status")
         if status in FINAL:
             raise ApiError(
