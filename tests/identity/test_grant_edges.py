@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 
 from tests.identity.helpers import credentials_form, post_token
 from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.identity.errors import OAuthError
+from uipath_emulator.mock_server.identity.grants import granted_scopes
 from uipath_emulator.mock_server.well_known import FULL, GLOBEX, READONLY, SPA
 
 STANDARD_GRANTS = [
@@ -250,3 +252,26 @@ def test_blank_scope_grants_every_app_scope(http: FlaskClient) -> None:
     """A scope of blanks only asks for nothing: all the app's scopes, in the app's order."""
     response = post_token(http, credentials_form(scope="   "))
     assert response.get_json()["scope"] == " ".join(FULL.scopes)
+
+
+def test_default_scope_is_granted_to_a_confidential_app_not_configured_with_it(
+    http: FlaskClient,
+) -> None:
+    """`OR.Default` alone is granted to the readonly app, whose configured scopes lack it."""
+    assert "OR.Default" not in READONLY.scopes
+    response = post_token(http, credentials_form(READONLY, scope="OR.Default"))
+    assert response.get_json()["scope"] == "OR.Default"
+
+
+@pytest.mark.parametrize("scope", ["OR.Default OR.Nope", "OR.Default offline_access"])
+def test_default_scope_does_not_excuse_the_scopes_after_it(http: FlaskClient, scope: str) -> None:
+    """After `OR.Default`, every further scope is still checked: an unknown one is refused."""
+    assert_error(post_token(http, credentials_form(READONLY, scope=scope)), "invalid_scope")
+
+
+def test_default_scope_is_not_granted_to_a_public_app() -> None:
+    """Only confidential apps may ask for `OR.Default` without holding it."""
+    world = Emulator().world
+    with pytest.raises(OAuthError) as refused:
+        granted_scopes(world.find_app(SPA.client_id), "OR.Default")
+    assert refused.value.code == "invalid_scope"

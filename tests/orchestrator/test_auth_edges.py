@@ -85,11 +85,13 @@ def test_token_of_another_organization_is_refused_naming_the_path_one(organizati
         ("OR.Machines.ReadOR.Machines.Write", 403, 403),
         ([], 403, 403),
         ("", 403, 403),
+        (["OR.Default"], 200, 200),
+        (["or.default"], 403, 403),
     ],
     ids=repr,
 )
 def test_each_scope_opens_exactly_its_operations(scope: Any, read: int, write: int) -> None:
-    """`OR.Machines` opens reads and writes; `.Read` reads only; `.Write` writes only."""
+    """`OR.Machines` opens reads and writes, `.Read` reads, `.Write` writes, `OR.Default` both."""
     for request, expected in ((READ, read), (WRITE, write)):
         response = send("Bearer {token}", request, scope=scope)
         if expected == 403:
