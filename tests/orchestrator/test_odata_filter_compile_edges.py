@@ -272,3 +272,83 @@ def test_compiled_predicate_answers_true_or_false(text: str) -> None:
     """The predicate is a `bool` for every record, never None, whatever nulls it met."""
     keep = compile_filter(parse_filter(text), MODEL.root)
     assert all(type(keep(machine)) is bool for machine in MACHINES)
+
+
+@pytest.mark.parametrize(
+    ("literal", "shown", "edm_type"),
+    [
+        ("79228162514264337593543950336", "79228162514264337593543950336", "Edm.Decimal"),
+        ("-79228162514264337593543950336", "-79228162514264337593543950336", "Edm.Decimal"),
+        ("9" * 40, "9" * 40, "Edm.Decimal"),
+        ("9" * 41, "9" * 40 + "... (41 characters)", "Edm.Decimal"),
+        ("1e309", "1e309", "Edm.Double"),
+    ],
+    ids=["2**96", "-2**96", "40 digits", "41 digits", "double"],
+)
+def test_literal_out_of_range_is_named_whole_up_to_40_characters(
+    literal: str, shown: str, edm_type: str
+) -> None:
+    """A literal too large for its type is quoted whole up to 40 characters, else cut, counted."""
+    message = filter_error(f"Id eq {literal}").message
+    assert message == f"{INVALID}The literal '{shown}' is out of the range of {edm_type}."
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [("0" * 34 + "1", [1]), ("+" + "0" * 34 + "1", [1]), ("-" + "0" * 34 + "1", [])],
+    ids=["leading zeros", "plus sign", "minus sign"],
+)
+def test_leading_zeros_and_sign_do_not_count_toward_the_digit_limit(
+    literal: str, expected: list[int]
+) -> None:
+    """An integer literal's sign and leading zeros are not digits: 35 characters can be 1."""
+    assert ids(f"Id eq {literal}") == expected
+
+
+def test_trailing_zeros_count_toward_the_digit_limit() -> None:
+    """1 followed by 4,400 zeros is refused as out of range before it is turned into a number."""
+    literal = "1" + "0" * 4400
+    assert filter_error(f"Id eq {literal}").message == (
+        f"{INVALID}The literal '{literal[:40]}... (4401 characters)' is out of the range of "
+        "Edm.Decimal."
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Id lt 2147483648", "Id gt -2147483649", "Id lt 9223372036854775807"]
+)
+def test_int64_literal_keeps_its_value(text: str) -> None:
+    """A literal beyond Int32 compares by its value (every machine's Id is below 2**31)."""
+    assert ids(text) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "79228162514264337593543950335.0",
+        "-79228162514264337593543950335.0",
+        "1e30",
+        "1.7976931348623157e308",
+        "-1.7976931348623157e308",
+    ],
+    ids=["decimal max", "decimal min", "double beyond decimal", "double max", "double min"],
+)
+def test_decimal_and_double_literals_up_to_their_limits_are_accepted(literal: str) -> None:
+    """decimal.MaxValue (29 digits, past Python's 28-digit context) and double's limits pass."""
+    assert ids(f"Id ne {literal}") == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("literal", "edm_type"),
+    [
+        ("79228162514264337593543950336.0", "Edm.Decimal"),
+        ("1.7976931348623158e308", "Edm.Double"),
+    ],
+    ids=["decimal", "double"],
+)
+def test_decimal_and_double_literals_past_their_limits_are_refused(
+    literal: str, edm_type: str
+) -> None:
+    """One unit past decimal.MaxValue, or past double's largest, is out of range of that type."""
+    message = filter_error(f"Id eq {literal}").message
+    assert message == f"{INVALID}The literal '{literal}' is out of the range of {edm_type}."
