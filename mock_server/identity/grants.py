@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from uipath_emulator.mock_server.identity.errors import (
     INVALID_CLIENT,
     INVALID_GRANT,
+    INVALID_REQUEST,
     INVALID_SCOPE,
     UNAUTHORIZED_CLIENT,
     UNSUPPORTED_GRANT_TYPE,
@@ -53,6 +54,10 @@ def grant_token(
     if grant_type not in allowed_grants(app):
         raise OAuthError(UNAUTHORIZED_CLIENT)
     if grant_type != CLIENT_CREDENTIALS:
+        # As IdentityServer: a refresh_token request without the token is malformed; a code or
+        # a refresh token that is sent is not one this emulator issued.
+        if grant_type == "refresh_token" and not fields.get("refresh_token"):
+            raise OAuthError(INVALID_REQUEST)
         raise OAuthError(INVALID_GRANT)
     scopes = granted_scopes(app, fields.get("scope", ""))
     return TokenGrant(app=app, organization=world.organization_of(app), scopes=scopes)

@@ -100,7 +100,11 @@ class TokenVerifier:
             value = claims[name]
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise InvalidTokenError(f"The token's '{name}' claim is not a number")
-            if not math.isfinite(value):
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an integer too large for a float: no instant can be it
+                raise InvalidTokenError(f"The token's '{name}' claim is out of range") from None
+            if not finite:
                 raise InvalidTokenError(f"The token's '{name}' claim is not a finite number")
         issuer = claims["iss"]
         if not isinstance(issuer, str) or not issuer.endswith("/identity_"):

@@ -189,7 +189,8 @@ def _literal(node: ast._Literal) -> _Operand:
     if isinstance(node, ast.Float):
         is_double = "e" in node.val.lower()
         value = Decimal(node.val)
-        if not value.is_finite() or abs(value) > (_DOUBLE_MAX if is_double else _DECIMAL_MAX):
+        # copy_abs, not abs(): abs() rounds to the context's 28 digits, and decimal.MaxValue has 29
+        if not value.is_finite() or value.copy_abs() > (_DOUBLE_MAX if is_double else _DECIMAL_MAX):
             raise _out_of_range(node.val, "Edm.Double" if is_double else "Edm.Decimal")
         return _constant(DOUBLE if is_double else DECIMAL, value)
     if isinstance(node, ast.String):
