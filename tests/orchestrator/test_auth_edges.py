@@ -85,13 +85,14 @@ def test_token_of_another_organization_is_refused_naming_the_path_one(organizati
         ("OR.Machines.ReadOR.Machines.Write", 403, 403),
         ([], 403, 403),
         ("", 403, 403),
-        (["OR.Default"], 200, 200),
+        (["OR.Default"], 403, 403),
         (["or.default"], 403, 403),
     ],
     ids=repr,
 )
 def test_each_scope_opens_exactly_its_operations(scope: Any, read: int, write: int) -> None:
-    """`OR.Machines` opens reads and writes, `.Read` reads, `.Write` writes, `OR.Default` both."""
+    """`OR.Machines` opens reads and writes, `.Read` reads, `.Write` writes; `OR.Default`
+    neither: Machines is tenant-level, where no folder role decides."""
     for request, expected in ((READ, read), (WRITE, write)):
         response = send("Bearer {token}", request, scope=scope)
         if expected == 403:
