@@ -240,12 +240,11 @@ class _Router:
         )
         store = call.stores[entity_set.name]
         snapshot, derived = store.view()
-        records, scope_key = _in_scope(entity_set, call, snapshot)
-        key = (*_listing_key(), scope_key)
+        key = (*_listing_key(), _scope_key(entity_set, call))
         listing = derived.get(key)
         if listing is None:
             options = _options(odata.parse_list_options, entity_set)
-            page, count = odata.evaluate(records, options)
+            page, count = odata.evaluate(_in_scope(entity_set, call, snapshot), options)
             if options.select is None:
                 compute = partial(_item_bytes, entity_set)
                 items = b",".join(store.derived(record, compute) for record in page)
@@ -359,20 +358,30 @@ class _Router:
         raise ApiError(404, f"Orchestrator 20.0 has no path '{path}'.{hint}")
 
 
+def _scope_key(entity_set: EntitySet, call: ActionContext) -> tuple[Any, ...]:
+    """What a listing's records depend on besides the query (for the cache key): the folders
+    in scope, or who is asking when the set shows each caller its own records."""
+    scope = call.scope
+    if entity_set.folder_scoped and scope is not None:
+        return tuple(sorted(scope.folder_ids))
+    if entity_set.visible is not None and call.caller is not None:
+        return tuple(call.caller.principals)
+    return ()
+
+
 def _in_scope(
     entity_set: EntitySet, call: ActionContext, snapshot: Sequence[Record]
-) -> tuple[Sequence[Record], tuple[Any, ...]]:
-    """The records a listing covers, and what that choice depends on (for the cache key)."""
+) -> Sequence[Record]:
+    """The records a listing covers (computed only when the listing is not cached)."""
     scope = call.scope
     if entity_set.folder_scoped and scope is not None:
         member = entity_set.folder_member
         ids = scope.folder_ids
-        return [record for record in snapshot if record.get(member) in ids], tuple(sorted(ids))
+        return [record for record in snapshot if record.get(member) in ids]
     if entity_set.visible is not None and call.caller is not None:
         shows = entity_set.visible(call)
-        principals = tuple(call.caller.principals)
-        return [record for record in snapshot if shows(record)], principals
-    return snapshot, ()
+        return [record for record in snapshot if shows(record)]
+    return snapshot
 
 
 def _emulated_paths(registry: Registry) -> list[str]:
