@@ -31,6 +31,19 @@ def test_machine_names_differing_by_trailing_spaces_are_duplicates() -> None:
     )
 
 
+def test_a_folder_without_an_id_gets_its_path_checked() -> None:
+    """A world folder without an Id that repeats a path (in another case) is refused by name;
+    one with a new path loads with that path."""
+    document = default_document()
+    folders = document["organizations"][0]["tenants"][0]["entities"]["Folders"]
+    folders.append({"DisplayName": "shared"})
+    with pytest.raises(WorldError, match=r"Folders\[4\]\.DisplayName: the path is already used"):
+        Emulator(document)
+    folders[-1] = {"DisplayName": "Audit"}
+    loaded = Emulator(document).entities("acme", "DefaultTenant", "Folders").list()
+    assert [folder["FullyQualifiedName"] for folder in loaded][-1] == "Audit"
+
+
 @pytest.mark.parametrize(
     ("scope", "hint"),
     [("OR.Machine.Read", "; did you mean 'OR.Machines.Read'?"), ("Nothing.Like.It", "")],

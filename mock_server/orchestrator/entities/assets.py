@@ -35,8 +35,7 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
     bad_request,
 )
-from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree
-from uipath_emulator.mock_server.orchestrator.folders.roles import allowed
+from uipath_emulator.mock_server.orchestrator.folders.access import robot_in_folder
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.store import TenantWrite
@@ -126,19 +125,9 @@ def _named(context: ActionContext, name: str) -> Record:
 def _robot_of_folder(context: ActionContext, robot_key: str, permission: str) -> Record:
     """The robot with this key, if its roles in the call's folder grant `permission`; 404
     otherwise."""
-    robot = next(
-        (
-            robot
-            for robot in context.stores["Robots"].snapshot()
-            if str(robot.get("LicenseKey", "")).casefold() == robot_key.casefold()
-        ),
-        None,
-    )
     folder = context.scope.folder if context.scope is not None else None
-    if robot is None or folder is None:
-        raise ApiError(404, NOT_AVAILABLE, ITEM_NOT_FOUND)
-    roles = folder_tree(context.stores).roles(folder, [("Robot", str(robot["Name"]))])
-    if not allowed(roles, (frozenset({permission}),)):
+    robot = robot_in_folder(context.stores, robot_key, folder, (frozenset({permission}),))
+    if robot is None:
         raise ApiError(404, NOT_AVAILABLE, ITEM_NOT_FOUND)
     return robot
 

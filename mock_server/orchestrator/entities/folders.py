@@ -33,7 +33,11 @@ from uipath_emulator.mock_server.orchestrator.errors import (
 )
 from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree, visible_folders
 from uipath_emulator.mock_server.orchestrator.folders.roles import allowed
-from uipath_emulator.mock_server.orchestrator.folders.tree import FolderTree, full_name
+from uipath_emulator.mock_server.orchestrator.folders.tree import (
+    FolderTree,
+    folder_paths,
+    full_name,
+)
 from uipath_emulator.mock_server.orchestrator.representation import entity_context, item
 from uipath_emulator.mock_server.orchestrator.spec.subset import operation_permissions
 from uipath_emulator.mock_server.world.collation import string_key
@@ -150,35 +154,32 @@ def _check_loaded(
                 return index, "ParentId", "the folder would be its own ancestor"
             seen.add(parent)
             parent = parents.get(parent)
-    paths: dict[str, int] = {}
-    for index, record in enumerate(_complete_loaded([dict(r) for r in records], _tenant)):
-        first = paths.setdefault(string_key(str(record["FullyQualifiedName"])), index)
+    by_path: dict[str, int] = {}
+    # a folder without an Id gets one when loaded; here its position stands in for it
+    named = [
+        {**record, "Id": record.get("Id", ("new", index))} for index, record in enumerate(records)
+    ]
+    paths = folder_paths(named)
+    for index, record in enumerate(named):
+        first = by_path.setdefault(string_key(paths[record["Id"]]), index)
         if first != index:
             return index, "DisplayName", f"the path is already used by folder [{first}]"
     return None
 
 
 def _complete_loaded(records: list[Record], _tenant: Mapping[str, list[Any]]) -> list[Record]:
-    """Paths and parent keys, from the roots down."""
-    by_id = {record["Id"]: record for record in records}
-    done: dict[int, Record] = {}
-
-    def complete(record: Record) -> Record:
-        if record["Id"] in done:
-            return done[record["Id"]]
-        parent_id = record.get("ParentId")
-        parent = complete(by_id[parent_id]) if parent_id in by_id else None
-        path = full_name(parent, str(record["DisplayName"]))
-        completed = {
+    """Paths and parent keys, from `DisplayName` and `ParentId`."""
+    paths = folder_paths(records)
+    keys = {record["Id"]: record.get("Key") for record in records}
+    return [
+        {
             **record,
-            "FullyQualifiedName": path,
-            "FullyQualifiedNameOrderable": path,
-            "ParentKey": parent["Key"] if parent is not None else None,
+            "FullyQualifiedName": paths[record["Id"]],
+            "FullyQualifiedNameOrderable": paths[record["Id"]],
+            "ParentKey": keys.get(record.get("ParentId")),
         }
-        done[record["Id"]] = completed
-        return completed
-
-    return [complete(record) for record in records]
+        for record in records
+    ]
 
 
 def _before_delete(call: ActionContext | None, write: TenantWrite, record: Record) -> None:

@@ -45,7 +45,8 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     bad_request,
     not_found,
 )
-from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree
+from uipath_emulator.mock_server.orchestrator.folders.access import folder_tree, robot_in_folder
+from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
 from uipath_emulator.mock_server.orchestrator.representation import entity_context, item
 from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.store import TenantWrite
@@ -59,6 +60,8 @@ ITEMS = "QueueItems"
 DUPLICATE_REFERENCE_MESSAGE = "Error creating Transaction. Duplicate Reference."
 BY_STATUS = "queue and status"
 BY_REFERENCE = "queue and reference"
+TRANSACTIONS = (frozenset({"Transactions.Edit"}),)
+"""What a robot named by `RobotIdentifier` must hold in the folder to be given an item."""
 COMMIT_TYPES = ("AllOrNothing", "StopOnFirstFailure", "ProcessAllIndependently")
 MAX_BULK_ITEMS = 15_000
 
@@ -182,18 +185,13 @@ def _failure(ordinal: int, code: str, message: str) -> dict[str, Any]:
 
 def _robot(context: ActionContext, identifier: Any) -> Record | None:
     """The robot the transaction is for: the caller's, else `RobotIdentifier`'s if that robot
-    may use the folder."""
+    may work on transactions in the folder."""
     if context.caller is not None and context.caller.robot is not None:
         return dict(context.caller.robot)
-    if not isinstance(identifier, str) or context.scope is None or context.scope.folder is None:
+    if not isinstance(identifier, str) or context.scope is None:
         return None
-    for robot in context.stores["Robots"].snapshot():
-        if str(robot.get("LicenseKey", "")).casefold() == identifier.casefold():
-            roles = folder_tree(context.stores).roles(
-                context.scope.folder, [("Robot", str(robot["Name"]))]
-            )
-            return dict(robot) if roles else None
-    return None
+    robot = robot_in_folder(context.stores, identifier, context.scope.folder, TRANSACTIONS)
+    return dict(robot) if robot is not None else None
 
 
 def _start_transaction(context: ActionContext) -> ActionResult:
@@ -361,35 +359,11 @@ def _check_loaded(
     return None
 
 
-def _folder_paths(folders: list[Any]) -> dict[Any, str]:
-    """Each world folder's path (`FullyQualifiedName`) from its `DisplayName` and parents."""
-    by_id = {folder.get("Id"): folder for folder in folders if isinstance(folder, dict)}
-    paths: dict[Any, str] = {}
-
-    def path(folder_id: Any, depth: int = 0) -> str:
-        if folder_id in paths:
-            return paths[folder_id]
-        folder = by_id[folder_id]
-        parent = folder.get("ParentId")
-        name = str(folder.get("DisplayName", ""))
-        found = (
-            name
-            if parent not in by_id or depth > len(by_id)
-            else f"{path(parent, depth + 1)}/{name}"
-        )
-        paths[folder_id] = found
-        return found
-
-    for folder_id in by_id:
-        path(folder_id)
-    return paths
-
-
 def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
     """Folder and its path, queue name and `SpecificData` from the world's folders, queues
     and content."""
     queues = {queue.get("Id"): queue for queue in tenant.get(QUEUE_DEFINITIONS, [])}
-    paths = _folder_paths(tenant.get("Folders", []))
+    paths = folder_paths(tenant.get("Folders", []))
     completed = []
     for record in records:
         queue = queues.get(record.get("QueueDefinitionId"), {})

@@ -134,6 +134,22 @@ def caller_of(claims: Mapping[str, Any], stores: TenantStores) -> Caller:
     return Caller(str(claims.get("client_id", "")), granted, robot, robot_key)
 
 
+def robot_in_folder(
+    stores: TenantStores,
+    robot_key: str,
+    folder: Record | None,
+    permissions: tuple[frozenset[str], ...],
+) -> Record | None:
+    """The tenant's robot with this key, if its roles in `folder` grant `permissions`."""
+    if ROBOTS not in stores or folder is None:
+        return None
+    robot = _robots_by_key(stores).get(robot_key.casefold())
+    if robot is None:
+        return None
+    roles = folder_tree(stores).roles(folder, [("Robot", str(robot["Name"]))])
+    return robot if allowed(roles, permissions) else None
+
+
 def _robots_by_key(stores: TenantStores) -> dict[str, Record]:
     snapshot, derived = stores[ROBOTS].view()
     found: dict[str, Record] | None = derived.get(_ROBOTS_BY_KEY)

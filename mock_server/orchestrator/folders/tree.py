@@ -22,6 +22,29 @@ def full_name(parent: Record | None, display_name: str) -> str:
     return f"{parent['FullyQualifiedName']}{PATH_SEPARATOR}{display_name}"
 
 
+def folder_paths(records: Iterable[Any]) -> dict[Any, str]:
+    """Each folder's path (`FullyQualifiedName`) by Id, from `DisplayName` and `ParentId` alone
+    (a world's folders, whose parents were checked to exist and form no cycle)."""
+    by_id = {
+        record.get("Id"): record
+        for record in records
+        if isinstance(record, Mapping) and record.get("Id") is not None
+    }
+    paths: dict[Any, str] = {}
+
+    def path(folder_id: Any) -> str:
+        if folder_id not in paths:
+            folder = by_id[folder_id]
+            parent_id = folder.get("ParentId")
+            parent = {"FullyQualifiedName": path(parent_id)} if parent_id in by_id else None
+            paths[folder_id] = full_name(parent, str(folder.get("DisplayName", "")))
+        return paths[folder_id]
+
+    for folder_id in by_id:
+        path(folder_id)
+    return paths
+
+
 class FolderTree:
     """The folders of one tenant at one moment (built from one snapshot, never changed)."""
 
