@@ -29,6 +29,8 @@ EMULATED_SERVICES = (
     "OR.Robots",
     "OR.Users",
     "OR.Queues",
+    "OR.Jobs",
+    "OR.Execution",
 )
 """The scope families of the emulated Orchestrator services."""
 EVERY_SCOPE = tuple(
