@@ -140,6 +140,11 @@ class Jobs:
         located = self._locate([job], folder, need="key")[0]
         return self._get_by_key(located)
 
+    def get_by_id(self, job_id: int, *, folder: FolderLike) -> Job:
+        """The job with this Id in the folder (`Jobs({Id})`); `NotFoundError` when there is
+        none."""
+        return self._jobs.get(job_id, folder)
+
     def stop(
         self,
         jobs: JobLike | Iterable[JobLike],

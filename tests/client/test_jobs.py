@@ -104,13 +104,15 @@ def test_an_unknown_release_is_not_found(uipath_client: UiPathClient) -> None:
 
 
 def test_get_finds_the_folder_itself(uipath_client: UiPathClient) -> None:
-    """`get` by key alone, by Id alone, and by key in its folder answer the same job; another
-    folder or an unknown key is `NotFoundError`."""
+    """`get` by key alone, by Id alone, and by key in its folder answer the same job, as
+    `get_by_id` does; another folder or an unknown key is `NotFoundError`."""
     job = start_one(uipath_client, HELLO_WORLD, "Shared", Name="Bo")
     by_key = uipath_client.jobs.get(job["Key"])
     by_id = uipath_client.jobs.get(job["Id"])
     in_folder = uipath_client.jobs.get(job["Key"], folder="Shared")
     assert by_key == by_id == in_folder
+    entity = uipath_client.jobs.get_by_id(job["Id"], folder="Shared")  # Jobs({Id})
+    assert (entity["Key"], entity["State"]) == (job["Key"], by_key["State"])
     assert by_key["InputArguments"] == '{"Name": "Bo"}'  # GetByKey fills what listings null
     with pytest.raises(NotFoundError):
         uipath_client.jobs.get(job["Key"], folder="Finance")
