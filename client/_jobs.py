@@ -159,7 +159,8 @@ class Jobs:
         located = self._locate(_many(jobs), folder, need="id")
         by_folder: dict[FolderRef, list[int]] = {}
         for found in located:
-            by_folder.setdefault(found.folder, []).append(int(found.id or 0))
+            if found.id is not None:  # always: `_locate` found each Id
+                by_folder.setdefault(found.folder, []).append(found.id)
         url = f"{self._jobs.url}/{SERVICE}.StopJobs"
         for where, ids in by_folder.items():
             body = {"jobIds": ids, "strategy": strategy}
