@@ -258,7 +258,9 @@ class _Router:
                     count = sum(store.count(folder) for folder in folders)
                 page = _folder_page(entity_set, folders, snapshot, options)
             else:
-                page, count = odata.evaluate(_in_scope(entity_set, call, snapshot), options)
+                records = _in_scope(entity_set, call, snapshot)
+                keys_cache = derived if records is snapshot else None
+                page, count = odata.evaluate(records, options, keys_cache)
             shown = entity_set.listed
             if options.select is None:
                 compute = partial(_item_bytes, entity_set)

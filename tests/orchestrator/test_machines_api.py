@@ -524,3 +524,29 @@ def test_put_and_patch_keep_the_stored_read_only_members() -> None:
         answer = call(http, method, path=path, json={**body, "UpdateInfo": None}).get_json()
         assert answer["ServerlessLicensingModel"] == "RobotUnits"
         assert answer["UpdateInfo"] == {"updateStatus": "Compliant", "isCommunity": False}
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_ordered_pages_follow_the_current_records(http: FlaskClient, direction: str) -> None:
+    """Pages of one `$orderby` (whose sort keys are kept between calls) add up to the whole
+    ordered listing, and follow a rename made between two pages."""
+    whole = call(http, "GET", f"{MACHINES}?$orderby=Name {direction}&$select=Id,Name")
+    names = [row["Name"] for row in whole.get_json()["value"]]
+    pages = [
+        row["Name"]
+        for skip in range(len(names))
+        for row in call(
+            http, "GET", f"{MACHINES}?$orderby=Name {direction}&$top=1&$skip={skip}"
+        ).get_json()["value"]
+    ]
+    assert pages == names
+    assert names == sorted(names, key=str.casefold, reverse=direction == "desc")
+    first_id = whole.get_json()["value"][0]["Id"]
+    renamed = "zzzz-last" if direction == "asc" else "0000-first"
+    assert call(http, "PATCH", f"{MACHINES}({first_id})", json={"Name": renamed}).status_code == 200
+    again = call(http, "GET", f"{MACHINES}?$orderby=Name {direction}&$top=1&$skip=0").get_json()
+    assert again["value"][0]["Name"] != renamed
+    last = call(
+        http, "GET", f"{MACHINES}?$orderby=Name {direction}&$top=1&$skip={len(names) - 1}"
+    ).get_json()
+    assert last["value"][0]["Name"] == renamed

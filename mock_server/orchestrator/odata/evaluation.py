@@ -12,20 +12,25 @@ PAGE_LIMIT = 1000
 
 
 def evaluate(
-    records: Sequence[Mapping[str, Any]], options: QueryOptions
+    records: Sequence[Mapping[str, Any]],
+    options: QueryOptions,
+    keys_cache: dict[Any, Any] | None = None,
 ) -> tuple[list[Mapping[str, Any]], int]:
     """`(page, count)`: the filtered, ordered, skipped and topped records (the same objects), and
     how many records match the filter in all.
 
     `records` must be sorted by key ascending, the default order. Without `$filter` and
-    `$orderby` only the page is touched.
+    `$orderby` only the page is touched. `keys_cache`, a dict that lives exactly as long as
+    `records`, keeps `$orderby` sort keys between calls (used only without `$filter`).
     """
     predicate = options.filter
     matched = records if predicate is None else [r for r in records if predicate(r)]
     top = PAGE_LIMIT if options.top is None else min(options.top, PAGE_LIMIT)
     start, stop = options.skip, options.skip + top
     if options.orderby:
-        return order_page(matched, options.orderby, start, stop, options.key), len(matched)
+        cache = keys_cache if predicate is None else None
+        page = order_page(matched, options.orderby, start, stop, options.key, cache)
+        return page, len(matched)
     return list(matched[start:stop]), len(matched)
 
 

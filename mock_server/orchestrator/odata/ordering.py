@@ -117,14 +117,26 @@ def _record_key(path: tuple[str, ...], value_key: Callable[[Any], Any]) -> Calla
 
 
 def order_page(
-    records: Sequence[Record], clauses: Sequence[OrderClause], start: int, stop: int, key: str
+    records: Sequence[Record],
+    clauses: Sequence[OrderClause],
+    start: int,
+    stop: int,
+    key: str,
+    keys_cache: dict[Any, Any] | None = None,
 ) -> list[Record]:
-    """`sorted(records)[start:stop]` by the clauses then `key`, in O(n log stop) when possible."""
+    """`sorted(records)[start:stop]` by the clauses then `key`, in O(n log stop) when possible.
+
+    With `keys_cache` (a dict that lives as long as exactly these records), the sort keys of a
+    single clause are computed once and kept there, so later pages compare them without a
+    Python call per record.
+    """
     if stop <= start or not records:
         return []
     directions = {clause.descending for clause in clauses}
     if len(directions) == 1:
         sign = -1 if True in directions else 1
+        if len(clauses) == 1 and keys_cache is not None:
+            return _cached_page(records, clauses[0], sign, start, stop, key, keys_cache)
         if len(clauses) == 1:
             only = clauses[0].key
 
@@ -143,3 +155,25 @@ def order_page(
     for clause in reversed(clauses):
         ordered.sort(key=clause.key, reverse=clause.descending)
     return ordered[start:stop]
+
+
+def _cached_page(
+    records: Sequence[Record],
+    clause: OrderClause,
+    sign: int,
+    start: int,
+    stop: int,
+    key: str,
+    keys_cache: dict[Any, Any],
+) -> list[Record]:
+    """A page by one clause, from the records' sort keys computed once per `keys_cache`."""
+    cache_key = ("$orderby keys", clause.path, sign)
+    decorated = keys_cache.get(cache_key)
+    if decorated is None:
+        only = clause.key
+        decorated = [
+            (only(record), sign * record[key], position) for position, record in enumerate(records)
+        ]
+        keys_cache[cache_key] = decorated
+    pick = heapq.nlargest if sign < 0 else heapq.nsmallest
+    return [records[position] for _, _, position in pick(stop, decorated)[start:stop]]
