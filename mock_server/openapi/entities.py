@@ -304,7 +304,7 @@ def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
         parameters += [parameter_ref(option) for option in _LIST_OPTIONS]
     parameters += _action_parameters(action, path)
     if entity_set.folder_scoped:
-        parameters += _folder_parameters(action.spec_path, action.method)
+        parameters += _folder_parameters(action.rules_of or action.spec_path, action.method)
     if parameters:
         described["parameters"] = parameters
     if action.request_schema is not None:

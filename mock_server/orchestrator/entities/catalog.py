@@ -3,6 +3,8 @@
 from functools import cache
 
 from uipath_emulator.mock_server.orchestrator.entities.assets import ASSETS
+from uipath_emulator.mock_server.orchestrator.entities.bucket_files import BUCKET_FILES
+from uipath_emulator.mock_server.orchestrator.entities.buckets import BUCKETS
 from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
 from uipath_emulator.mock_server.orchestrator.entities.queue_definitions import QUEUE_DEFINITIONS
@@ -15,4 +17,16 @@ from uipath_emulator.mock_server.orchestrator.entities.users import USERS
 @cache
 def default_registry() -> Registry:
     """The registry of every emulated entity set (built once per process)."""
-    return Registry([MACHINES, FOLDERS, ROBOTS, ASSETS, USERS, QUEUE_DEFINITIONS, QUEUE_ITEMS])
+    return Registry(
+        [
+            MACHINES,
+            FOLDERS,
+            ROBOTS,
+            ASSETS,
+            USERS,
+            QUEUE_DEFINITIONS,
+            QUEUE_ITEMS,
+            BUCKETS,
+            BUCKET_FILES,
+        ]
+    )
