@@ -1,5 +1,5 @@
 """A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator
-Machines, Folders, Assets and Queues.
+Machines, Folders, Assets, Queues and Buckets.
 
     from . import UiPathClient
 
@@ -9,12 +9,14 @@ Machines, Folders, Assets and Queues.
         for asset in uipath.assets.iter(folder="Finance/Invoices"):
             print(asset["Name"], asset["ValueType"], asset["Value"])
         uipath.queues.add_item("InvoiceQueue", {"Reference": "INV-1"}, folder="Finance")
+        uipath.buckets.upload(1, "out/report.csv", b"a,b\n", folder="Shared")
 
 This package never imports the emulator: copy it into a project and it works against the cloud.
 """
 
 from ._assets import AssetPage, Assets
 from ._auth import Token
+from ._buckets import BucketPage, Buckets
 from ._client import UiPathClient
 from ._config import ClientConfig
 from ._errors import (
@@ -46,6 +48,8 @@ __all__ = [
     "Assets",
     "AuthenticationError",
     "BadRequestError",
+    "BucketPage",
+    "Buckets",
     "ClientConfig",
     "ConfigurationError",
     "ConflictError",
