@@ -16,7 +16,7 @@ import requests
 from ._errors import api_error_from_response
 from ._folder_entities import FolderEntities
 from ._folder_ref import FolderLike, folder_headers
-from ._odata import Entity, Page, SendRequest, json_object, query_options, with_query
+from ._odata import Entity, Page, SendRequest, json_object, query_options, walk, with_query
 
 Bucket = Entity
 FUNCTIONS = "UiPath.Server.Configuration.OData"
@@ -85,6 +85,29 @@ class Buckets:
             token = page.get("continuationToken")
             if not token:
                 return
+
+    def get_files(
+        self,
+        bucket_id: int,
+        *,
+        folder: FolderLike,
+        directory: str = "/",
+        recursive: bool = False,
+        glob: str | None = None,
+        page_size: int = 500,
+    ) -> Iterator[dict[str, Any]]:
+        """Every file GetFiles answers (`$top`/`$skip` pages); each `{"FullPath",
+        "ContentType", "Size", "IsDirectory", ...}`."""
+        url = self._function(bucket_id, "GetFiles")
+        query = {"directory": directory, "recursive": "true" if recursive else "false"}
+        if glob is not None:
+            query["fileNameGlob"] = glob
+
+        def fetch(top: int, skip: int) -> list[dict[str, Any]]:
+            options = {**query, **query_options(top=top, skip=skip)}
+            return list(self._get(with_query(url, options), folder).get("value") or [])
+
+        return walk(fetch, page_size)
 
     def upload(
         self,
