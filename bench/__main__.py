@@ -13,7 +13,16 @@ from bench.load import choose_tool
 from bench.report import Row, table, write_json
 from bench.settings import FULL, QUICK
 
-SCENARIOS = ("inprocess", "server", "startup", "scale", "persistence", "proxy", "queues")
+SCENARIOS = (
+    "inprocess",
+    "server",
+    "startup",
+    "scale",
+    "persistence",
+    "proxy",
+    "queues",
+    "buckets",
+)
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -114,6 +123,11 @@ def main() -> None:
 
             print("scenario 7: queues", flush=True)
             rows += scenario_queues.run(settings)
+        if "buckets" in chosen:
+            from bench import scenario_buckets
+
+            print("scenario 8: buckets", flush=True)
+            rows += scenario_buckets.run(settings)
     wall = time.perf_counter() - started
     text = table(rows)
     print()
