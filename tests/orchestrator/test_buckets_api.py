@@ -229,6 +229,14 @@ def test_get_files_directory_recursion_glob_and_paging(http: FlaskClient) -> Non
     assert get_files(http, recursive="true", **{"$filter": "Size gt 30"}) == [
         "/invoices/2026/INV-1001.pdf"
     ]
+    selected = call(
+        http,
+        "GET",
+        function("GetFiles"),
+        headers=SHARED,
+        query_string={"directory": "/", "$select": "FullPath,Size"},
+    ).get_json()
+    assert selected["value"] == [{"FullPath": "/readme.txt", "Size": 24}]
 
 
 def test_get_files_refuses_a_bad_option(http: FlaskClient) -> None:
@@ -367,3 +375,9 @@ def test_write_uri_answers_put(http: FlaskClient) -> None:
     body = access(http, "PUT", "x.txt", contentType="text/plain")
     assert body["Verb"] == "PUT"
     assert "sp=w" in body["Uri"]
+
+
+def test_get_directories_is_named_as_not_emulated(http: FlaskClient) -> None:
+    """GetDirectories is not emulated: 404 naming Orchestrator's operation."""
+    message = assert_orchestrator_error(file_call(http, "GET", "GetDirectories"), 404, 0)
+    assert "Buckets_GetDirectoriesByKey" in message

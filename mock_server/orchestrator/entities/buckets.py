@@ -223,10 +223,11 @@ def _get_files(context: ActionContext) -> ActionResult:
             continue
         matched.append(record)
     page, count = odata.evaluate(matched, options)
+    selected = odata.context_suffix(options) or ""
     body = {
-        "@odata.context": f"{context.service_root}/$metadata#Collection({BLOB_FILE_DTO})",
+        "@odata.context": f"{context.service_root}/$metadata#Collection({BLOB_FILE_DTO}){selected}",
         "@odata.count": count,
-        "value": [_blob_file(record) for record in page],
+        "value": [odata.project(_blob_file(record), options) for record in page],
     }
     return ActionResult(200, body)
 
