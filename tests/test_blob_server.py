@@ -1,5 +1,8 @@
 """Pre-signed blob URIs through a real `uipath-mock` server: a file of the largest size is
-moved whole, and one byte more is refused by the transport in the storage's own shape."""
+moved whole, one byte more is refused by the transport in the storage's own shape, and
+concurrent uploads are all kept."""
+
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -54,3 +57,23 @@ def test_one_byte_over_is_413_in_storage_shape(uipath_server: EmulatorServer) ->
     assert put.status_code == 413
     assert put.headers["x-ms-error-code"] == "RequestBodyTooLarge"
     assert put.text.startswith('<?xml version="1.0" encoding="utf-8"?><Error>')
+
+
+def test_concurrent_uploads_are_all_kept(uipath_server: EmulatorServer) -> None:
+    """Uploads of 16 files from 8 threads at once are each acknowledged and each stored whole."""
+    files = {f"parallel/{index}.bin": bytes([index]) * (1000 + index) for index in range(16)}
+
+    def put(path: str) -> int:
+        with http_session() as session:
+            uri = _uri(session, uipath_server, "GetWriteUri", path)
+            return session.put(uri, data=files[path], timeout=10).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(put, files))
+    assert statuses == [201] * len(files)
+    with http_session() as session:
+        for path, data in files.items():
+            assert (
+                session.get(_uri(session, uipath_server, "GetReadUri", path), timeout=10).content
+                == data
+            )

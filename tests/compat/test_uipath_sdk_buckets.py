@@ -72,6 +72,17 @@ def test_list_files_and_get_files_name_the_well_known_files(
     assert cloud.calls("/api/Buckets/1/ListFiles")
 
 
+def test_list_filters_by_name_part(cloud: Cloud, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`buckets.list(name=...)` (`contains(tolower(Name), ...)`) finds Documents by a part of
+    its name in any case, and nothing for another name."""
+    with closing(sdk(cloud, monkeypatch).buckets) as buckets:
+        found = buckets.list(name="DOCU", folder_path=SHARED)
+        missing = buckets.list(name="nope", folder_path=SHARED)
+    assert [bucket.name for bucket in found.items] == [DOCUMENTS_BUCKET]
+    assert found.items[0].credential_store_id is None
+    assert missing.items == []
+
+
 def test_download_of_the_well_known_readme(
     cloud: Cloud, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

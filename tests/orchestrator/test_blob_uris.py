@@ -21,6 +21,7 @@ from tests.orchestrator.helpers import call
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.storage import limits
 from uipath_emulator.mock_server.web import blobs
+from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES
 
 NEW = "out/new.txt"
 
@@ -212,3 +213,9 @@ def test_journal_redacts_the_signature(http: FlaskClient, emulator: Emulator) ->
     assert entry.query["sig"] == "***"
     assert entry.query["sp"] == "r"
     assert signature not in entry.query_string
+
+
+def test_file_limit_is_what_every_transport_reads() -> None:
+    """The per-file limit equals the request-body limit of the server and the proxy, so every
+    transport refuses the same sizes."""
+    assert limits.MAX_FILE_BYTES == MAX_BODY_BYTES
