@@ -30,11 +30,13 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
 from uipath_emulator.mock_server.orchestrator.storage.signing import UriSigner
 from uipath_emulator.mock_server.persistence import DurableState, PersistenceError
 from uipath_emulator.mock_server.resources import default_world_path
+from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
 from uipath_emulator.mock_server.world import World, WorldError, dump_world, load_world
 from uipath_emulator.mock_server.world.files import read_world_document
 from uipath_emulator.mock_server.world.store import Commit
 
 if TYPE_CHECKING:
+    from uipath_emulator.mock_server.orchestrator.entities.job_control import JobControl
     from uipath_emulator.mock_server.transports.inprocess import Interceptor
     from uipath_emulator.mock_server.web.app import EmulatorApp
 
@@ -245,6 +247,16 @@ class Emulator:
         `emulator.entities("acme", "DefaultTenant", "Machines").add({"Name": "X"})`.
         """
         return EntityHandle(self, organization, tenant, entity_set)
+
+    def jobs(self, organization: str = ORGANIZATION, tenant: str = TENANT) -> JobControl:
+        """End, fault, hold or suspend a tenant's jobs from a test, as a robot would.
+
+        `emulator.jobs().complete(job_key, output={"Total": 3})`; see `JobControl`.
+        """
+        from uipath_emulator.mock_server.orchestrator.entities.job_control import JobControl
+
+        handle = self.entities(organization, tenant, "Jobs")
+        return JobControl(lambda: handle.stores, self.clock.now)
 
     def close(self) -> None:
         """Release the state file (a later emulator may open it); later writes answer 503."""

@@ -29,6 +29,8 @@ EMULATED_SERVICES = (
     "OR.Robots",
     "OR.Users",
     "OR.Queues",
+    "OR.Jobs",
+    "OR.Execution",
     "OR.Buckets",
     "OR.Administration",
 )

@@ -29,6 +29,7 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
 )
 from uipath_emulator.mock_server.orchestrator.spec.subset import (
     FOLDER_HEADER,
+    has_operation,
     operation,
     operation_takes_folder,
 )
@@ -263,8 +264,8 @@ def _folder_parameters(
 ) -> list[dict[str, Any]]:
     """The folder header, where the spec requires it (its other three forms are accepted too);
     optional on a listing that, without one, covers every folder the caller may use."""
-    if not operation_takes_folder(spec_path, method):
-        return []
+    if has_operation(spec_path, method) and not operation_takes_folder(spec_path, method):
+        return []  # an operation the spec lacks takes the header as the set's others do
     across = "" if required else " Without one, the listing covers every folder the caller may use."
     return [
         {
@@ -283,9 +284,8 @@ def _action_parameters(action: Action, path: str) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = []
     for name in re.findall(r"\{(\w+)\}", path):
         if name != "key":
-            parameters.append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            )
+            schema = {"type": "string", **({"format": "uuid"} if name == "identifier" else {})}
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     try:
         spec_parameters = operation(action.spec_path, action.method).get("parameters", [])
     except KeyError:
@@ -304,7 +304,9 @@ def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
         parameters += [parameter_ref(option) for option in _LIST_OPTIONS]
     parameters += _action_parameters(action, path)
     if entity_set.folder_scoped:
-        parameters += _folder_parameters(action.rules_of or action.spec_path, action.method)
+        across = action.lists and entity_set.cross_folder_list
+        rules = action.rules_of or action.spec_path
+        parameters += _folder_parameters(rules, action.method, required=not across)
     if parameters:
         described["parameters"] = parameters
     if action.request_schema is not None:
@@ -331,8 +333,13 @@ def orchestrator_paths(registry: Registry) -> dict[str, dict[str, Any]]:
 
 
 def orchestrator_schemas(registry: Registry) -> dict[str, Any]:
-    """Every set's components."""
+    """Every set's components; a set's own schemas win over the same type reached from another
+    set's members (one set's member may be of the type another set answers)."""
+    owned = {name for entity_set in registry for name in _names(entity_set).values()}
     schemas: dict[str, Any] = {}
     for entity_set in registry:
-        schemas.update(set_schemas(entity_set))
+        own = set(_names(entity_set).values())
+        for name, schema in set_schemas(entity_set).items():
+            if name in own or name not in owned:
+                schemas[name] = schema
     return schemas

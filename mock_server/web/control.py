@@ -265,4 +265,13 @@ def control_blueprint() -> Blueprint:
         emulator.entities(organization, tenant, entity_set).remove(_integer_key(key))
         return Response(status=204)
 
+    @blueprint.post("/jobs/<organization>/<tenant>/<job>/<change>")
+    def change_job(organization: str, tenant: str, job: str, change: str) -> Response:
+        fields = _json_body() if request.get_data(cache=True) else {}
+        if not isinstance(fields, dict):
+            raise ControlError("the body must be a JSON object (output, info)")
+        jobs = current_emulator().jobs(organization, tenant)
+        named: str | int = int(job) if job.isdigit() else job
+        return json_response(jobs.apply(named, change, fields))
+
     return blueprint

@@ -56,6 +56,7 @@ from uipath_emulator.mock_server.orchestrator.representation import (
 )
 from uipath_emulator.mock_server.orchestrator.spec.subset import (
     find_operation,
+    has_operation,
     operation_permissions,
     operation_takes_folder,
     path_methods,
@@ -186,7 +187,9 @@ class _Router:
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
         scopes = entity_set.scopes(spec_path, method)
-        takes_folder = entity_set.folder_scoped and operation_takes_folder(spec_path, method)
+        takes_folder = entity_set.folder_scoped and (
+            operation_takes_folder(spec_path, method) or not has_operation(spec_path, method)
+        )
         if scopes:  # none: "OAuth authentication is not supported" (the handler decides)
             # `OR.Default` counts where folder roles decide: folder-scoped operations, and the
             # sets whose records the caller's folders decide (the folder tree itself)
@@ -204,12 +207,15 @@ class _Router:
                 operation_permissions(spec_path, method),
                 cross_folder=cross_folder,
             )
+        now = emulator.clock.now()
+        if entity_set.refresh is not None:
+            entity_set.refresh(found.entities, now)
         return ActionContext(
             entity_set=entity_set,
             stores=found.entities,
             body=b"",
             claims=claims,
-            now=emulator.clock.now(),
+            now=now,
             service_root=service_root(base_url(request.environ), organization, tenant),
             caller=caller,
             scope=scope,
@@ -247,12 +253,14 @@ class _Router:
         if listing is None:
             options = _options(odata.parse_list_options, entity_set)
             page, count = odata.evaluate(_in_scope(entity_set, call, snapshot), options)
+            shown = entity_set.listed
             if options.select is None:
                 compute = partial(_item_bytes, entity_set)
                 items = b",".join(store.derived(record, compute) for record in page)
             else:
                 items = b",".join(
-                    dump_json(item(entity_set, odata.project(record, options))) for record in page
+                    dump_json(item(entity_set, odata.project(shown(r) if shown else r, options)))
+                    for r in page
                 )
             listing = Listing(count, odata.context_suffix(options), items)
             if len(derived) >= MAX_LISTINGS_PER_SNAPSHOT:
@@ -396,7 +404,9 @@ def _emulated_paths(registry: Registry) -> list[str]:
 
 
 def _item_bytes(entity_set: EntitySet, record: dict[str, Any]) -> bytes:
-    return dump_json(item(entity_set, record))
+    """A listing row's bytes (what the set's listings show of the record)."""
+    shown = entity_set.listed(record) if entity_set.listed is not None else record
+    return dump_json(item(entity_set, shown))
 
 
 def _action_response(result: ActionResult) -> Response:

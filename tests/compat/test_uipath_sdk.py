@@ -22,7 +22,13 @@ from uipath.platform.identity import IdentityService
 
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.transports.server import EmulatorServer
-from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, ORGANIZATION_ID, TENANT
+from uipath_emulator.mock_server.well_known import (
+    FULL,
+    ORGANIZATION,
+    ORGANIZATION_ID,
+    READONLY,
+    TENANT,
+)
 
 MACHINES = "/orchestrator_/odata/Machines"
 
@@ -65,10 +71,11 @@ def test_token_claims_the_sdk_reads(access_token: str) -> None:
 
 
 def test_sdk_default_scope_is_refused_as_the_cloud_would(uipath_server: EmulatorServer) -> None:
-    """The SDK's default scope `OR.Execution`, not granted to the app, gives 400 invalid_scope."""
+    """The SDK's default scope `OR.Execution`, not granted to the app (the read-only app has
+    only `OR.Execution.Read`), gives 400 invalid_scope."""
     identity = IdentityService(uipath_server.base_url)
     with pytest.raises(httpx.HTTPStatusError) as raised:
-        identity.get_client_credentials_token(FULL.client_id, str(FULL.client_secret))
+        identity.get_client_credentials_token(READONLY.client_id, str(READONLY.client_secret))
     assert raised.value.response.status_code == 400
     assert raised.value.response.json() == {"error": "invalid_scope"}
 

@@ -26,6 +26,7 @@ _SAMPLE_ARGUMENTS = {
     "tenant": TENANT,
     "key": "1",
     "identifier": "5f0c1f8e-1b6a-4f0e-9d8b-2a7c3e4f5a6b",
+    "package": "HelloWorld",
 }
 _TOKEN_METHODS_ONLY_REFUSED = ("GET", "PUT", "PATCH", "DELETE")
 

@@ -50,7 +50,9 @@ _STATE_DEPENDENT = {
 """Operations whose answer to a schema-valid request depends on the world's state."""
 
 _EMULATOR = Emulator()
-schema = schemathesis.openapi.from_wsgi(SWAGGER_JSON, _EMULATOR.app)
+UPLOAD_PACKAGE = "/odata/Processes/UiPath.Server.Configuration.OData.UploadPackage"
+"""Documented, answered 501 (not emulated): `test_processes_api` pins that answer."""
+schema = schemathesis.openapi.from_wsgi(SWAGGER_JSON, _EMULATOR.app).exclude(path=UPLOAD_PACKAGE)
 
 
 @pytest.fixture(scope="module")

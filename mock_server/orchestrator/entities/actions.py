@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
+    from uipath_emulator.mock_server.orchestrator.entities.registry import Action, EntitySet
     from uipath_emulator.mock_server.orchestrator.folders.access import Caller, FolderScope
     from uipath_emulator.mock_server.orchestrator.storage.signing import UriSigner
     from uipath_emulator.mock_server.world.store import TenantStores
@@ -45,3 +45,27 @@ class ActionResult:
 
 
 ActionHandler = Callable[[ActionContext], ActionResult]
+
+
+def post_action(
+    name: str,
+    handler: ActionHandler,
+    *,
+    route: str,
+    on_entity: bool = False,
+    status: int = 200,
+) -> Action:
+    """A POST action at `route` (its path under `orchestrator_/`, `<key>` for the entity's key,
+    as the spec writes it but for the key's brackets), taking a JSON object."""
+    from uipath_emulator.mock_server.orchestrator.entities.registry import Action
+
+    return Action(
+        name=name,
+        method="POST",
+        spec_path=route.replace("<key>", "{key}"),
+        handler=handler,
+        on_entity=on_entity,
+        route=route,
+        success_status=status,
+        request_schema={"type": "object"},
+    )

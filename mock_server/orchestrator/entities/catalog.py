@@ -6,10 +6,13 @@ from uipath_emulator.mock_server.orchestrator.entities.assets import ASSETS
 from uipath_emulator.mock_server.orchestrator.entities.bucket_files import BUCKET_FILES
 from uipath_emulator.mock_server.orchestrator.entities.buckets import BUCKETS
 from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
+from uipath_emulator.mock_server.orchestrator.entities.jobs import JOBS_SET
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
+from uipath_emulator.mock_server.orchestrator.entities.processes import PROCESSES
 from uipath_emulator.mock_server.orchestrator.entities.queue_definitions import QUEUE_DEFINITIONS
 from uipath_emulator.mock_server.orchestrator.entities.queue_items import QUEUE_ITEMS
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
+from uipath_emulator.mock_server.orchestrator.entities.releases import RELEASES
 from uipath_emulator.mock_server.orchestrator.entities.robots import ROBOTS
 from uipath_emulator.mock_server.orchestrator.entities.users import USERS
 
@@ -26,6 +29,9 @@ def default_registry() -> Registry:
             USERS,
             QUEUE_DEFINITIONS,
             QUEUE_ITEMS,
+            PROCESSES,
+            RELEASES,
+            JOBS_SET,
             BUCKETS,
             BUCKET_FILES,
         ]

@@ -46,23 +46,30 @@ class EntityHandle:
             raise tenant_not_found(self._organization, self._tenant)
         return tenant.entities
 
+    def _current(self) -> TenantStores:
+        """The tenant's stores, the set's records brought to the emulator clock's now."""
+        stores = self.stores
+        if self.entity_set.refresh is not None:
+            self.entity_set.refresh(stores, self._emulator.clock.now())
+        return stores
+
     def list(
         self, skip: int = 0, top: int | None = None, *, reveal_secrets: bool = False
     ) -> Sequence[Record]:
         """The records by key, `top` of them from `skip` (all without `top`); secret members
         (an asset's stored password) masked unless `reveal_secrets`."""
-        records = self.stores[self.entity_set.name].snapshot()
+        records = self._current()[self.entity_set.name].snapshot()
         stop = None if top is None else skip + top
         return [self._shown(record, reveal_secrets) for record in records[skip:stop]]
 
     def count(self) -> int:
         """How many records the set holds in this tenant."""
-        return len(self.stores[self.entity_set.name])
+        return len(self._current()[self.entity_set.name])
 
     def get(self, key: Any, *, reveal_secrets: bool = False) -> Record:
         """The record with this key (404 `ApiError` otherwise), secrets masked unless
         `reveal_secrets`."""
-        return self._shown(crud.get(self.stores, self.entity_set, key), reveal_secrets)
+        return self._shown(crud.get(self._current(), self.entity_set, key), reveal_secrets)
 
     def _shown(self, record: Record, reveal_secrets: bool = False) -> Record:
         return record if reveal_secrets else self.entity_set.masked(record)

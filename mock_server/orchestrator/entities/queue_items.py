@@ -14,7 +14,11 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext, ActionResult
+from uipath_emulator.mock_server.orchestrator.entities.actions import (
+    ActionContext,
+    ActionResult,
+    post_action,
+)
 from uipath_emulator.mock_server.orchestrator.entities.crud import translated
 from uipath_emulator.mock_server.orchestrator.entities.input import parse_json_object
 from uipath_emulator.mock_server.orchestrator.entities.queue_transactions import (
@@ -33,7 +37,6 @@ from uipath_emulator.mock_server.orchestrator.entities.queue_transactions import
     started,
 )
 from uipath_emulator.mock_server.orchestrator.entities.registry import (
-    Action,
     EntitySet,
     Operation,
     Record,
@@ -385,27 +388,6 @@ def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> 
     return completed
 
 
-def _action(
-    name: str,
-    handler: Callable[[ActionContext], ActionResult],
-    *,
-    route: str,
-    on_entity: bool = False,
-    status: int = 200,
-) -> Action:
-    spec_route = route.replace("<key>", "{key}")
-    return Action(
-        name=name,
-        method="POST",
-        spec_path=spec_route,
-        handler=handler,
-        on_entity=on_entity,
-        route=route,
-        success_status=status,
-        request_schema={"type": "object"},
-    )
-
-
 QUEUE_ITEMS = EntitySet(
     name="QueueItems",
     label="QueueItem",
@@ -428,29 +410,29 @@ QUEUE_ITEMS = EntitySet(
     check_loaded=_check_loaded,
     complete_loaded=_complete_loaded,
     actions=(
-        _action(
+        post_action(
             f"{SERVICE}.AddQueueItem",
             _add_queue_item,
             route=f"{QUEUES}/{SERVICE}.AddQueueItem",
             status=201,
         ),
-        _action(
+        post_action(
             f"{SERVICE}.BulkAddQueueItems",
             _bulk_add,
             route=f"{QUEUES}/{SERVICE}.BulkAddQueueItems",
         ),
-        _action(
+        post_action(
             f"{SERVICE}.StartTransaction",
             _start_transaction,
             route=f"{QUEUES}/{SERVICE}.StartTransaction",
         ),
-        _action(
+        post_action(
             f"{SERVICE}.SetTransactionResult",
             _set_result,
             route=f"{QUEUES}(<key>)/{SERVICE}.SetTransactionResult",
             on_entity=True,
         ),
-        _action(
+        post_action(
             f"{SERVICE}.SetTransactionProgress",
             _set_progress,
             route=f"{COLLECTION}(<key>)/{SERVICE}.SetTransactionProgress",

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from uipath_emulator.mock_server.orchestrator.entities.validation import Check
     from uipath_emulator.mock_server.orchestrator.odata.model import ODataModel
-    from uipath_emulator.mock_server.world.store import TenantWrite
+    from uipath_emulator.mock_server.world.store import TenantStores, TenantWrite
 
 Record = dict[str, Any]
 SECRET_MASK = "\u2022" * 8
@@ -178,6 +178,12 @@ class EntitySet:
     complete_loaded: Callable[[list[Record], Mapping[str, list[Any]]], list[Record]] | None = None
     """A world's records of the set as stored, completed from each other and from the tenant's
     other records (by set name, as the world gives them)."""
+    refresh: Callable[[TenantStores, float], None] | None = None
+    """Brings the tenant's records of the set to their state at a time (jobs run on the
+    emulator clock); every read and action of the set calls it first."""
+    listed: Callable[[Record], Record] | None = None
+    """What a listing row shows of a record, when it shows less than a read by key (a job's
+    arguments)."""
     extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Scopes accepted beside the spec's, by spec path, or by `METHOD spec path` where the
     methods of a path differ (e.g. `OR.X.Read` for `GET /odata/X`, `OR.X.Write` for `POST`).

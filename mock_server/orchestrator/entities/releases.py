@@ -1,0 +1,180 @@
+"""The `Releases` entity set: the processes of a folder, each running a version of a package.
+
+A release's name is unique in its folder (409/1001); it runs a package of the feed, at one of
+its versions (400 otherwise); its `InputArguments` are a JSON object. A release with
+unfinished jobs is not deleted (400/1012). `ListReleases`, which UiPath's CLI calls, answers as
+the listing does. `JobBehavior` (emulator only) says how its jobs run on the emulator clock.
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
+from uipath_emulator.mock_server.orchestrator.entities.job_lifecycle import FINAL
+from uipath_emulator.mock_server.orchestrator.entities.processes import (
+    PACKAGES,
+    find_package,
+    package_versions,
+)
+from uipath_emulator.mock_server.orchestrator.entities.registry import (
+    Action,
+    EntitySet,
+    Operation,
+    Record,
+    Unique,
+)
+from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
+from uipath_emulator.mock_server.orchestrator.errors import bad_request, folder_not_accessible
+from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
+from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
+from uipath_emulator.mock_server.world.store import TenantWrite
+
+COLLECTION = "/odata/Releases"
+ENTITY = "/odata/Releases({key})"
+LIST_RELEASES = f"{COLLECTION}/UiPath.Server.Configuration.OData.ListReleases"
+FOLDERS = "Folders"
+JOBS = "Jobs"
+HAS_DEPENDENT_ITEMS = 1012
+MAX_INPUT_ARGUMENTS = 10_000
+EXECUTION_READ = frozenset({"OR.Execution", "OR.Execution.Read"})
+
+
+def checked_arguments(text: Any, member: str) -> dict[str, Any]:
+    """Input arguments: a JSON object as a string of at most 10,000 characters (400 else)."""
+    if text is None or text == "":
+        return {}
+    if not isinstance(text, str):
+        raise bad_request(f"{member} must be a string holding a JSON object.")
+    if len(text) > MAX_INPUT_ARGUMENTS:
+        raise bad_request(f"{member} must be at most {MAX_INPUT_ARGUMENTS} characters long.")
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        raise bad_request(f"{member} is not valid JSON: {text[:80]!r}.") from None
+    if not isinstance(parsed, dict):
+        raise bad_request(f'{member} must be a JSON object, e.g. {{"Name": "Ada"}}.')
+    return parsed
+
+
+def _check_behavior(behavior: Mapping[str, Any] | None) -> None:
+    for member in ("StartAfterSeconds", "RunSeconds"):
+        seconds = (behavior or {}).get(member)
+        if seconds is not None and not 0 <= seconds <= 10 * 365 * 86400:
+            raise bad_request(f"JobBehavior.{member} must be between 0 and ten years.")
+
+
+def _prepare(
+    call: ActionContext | None, write: TenantWrite, record: Record, old: Record | None
+) -> Record:
+    package = find_package(write.records(PACKAGES), str(record.get("ProcessKey") or ""))
+    if package is None:
+        raise bad_request(f"The package '{record.get('ProcessKey')}' is not in the feed.")
+    if record.get("ProcessVersion") not in package_versions(package):
+        raise bad_request(
+            f"The package '{package['Id']}' has no version '{record.get('ProcessVersion')}' "
+            f"(versions: {', '.join(package_versions(package))})."
+        )
+    checked_arguments(record.get("InputArguments"), "InputArguments")
+    _check_behavior(record.get("JobBehavior"))
+    try:
+        folder = write.get(FOLDERS, record.get("OrganizationUnitId"))
+    except LookupError:
+        raise folder_not_accessible() from None
+    record["ProcessKey"] = package["Id"]
+    record["OrganizationUnitFullyQualifiedName"] = folder.get("FullyQualifiedName")
+    record["FolderKey"] = folder.get("Key")
+    record["IsLatestVersion"] = record.get("ProcessVersion") == package.get("Version")
+    if old is None:
+        if call is not None:
+            record["CreationTime"] = orchestrator_time(call.now)
+    elif call is not None:
+        record["LastModificationTime"] = orchestrator_time(call.now)
+    return record
+
+
+def _before_delete(_call: ActionContext | None, write: TenantWrite, record: Record) -> None:
+    """Refused while a job of the release has not ended."""
+    for job in write.bucket(JOBS, "unfinished", True):
+        if job.get("ReleaseId") == record["Id"] and job.get("State") not in FINAL:
+            raise bad_request(
+                f"The process '{record['Name']}' has jobs that have not ended.",
+                HAS_DEPENDENT_ITEMS,
+            )
+
+
+def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
+    """Folder path and key, and the latest-version flag, from the world's folders and feed."""
+    folders = {folder.get("Id"): folder for folder in tenant.get(FOLDERS, [])}
+    paths = folder_paths(tenant.get(FOLDERS, []))
+    packages = list(tenant.get(PACKAGES, []))
+    completed = []
+    for record in records:
+        folder_id = record.get("OrganizationUnitId")
+        package = find_package(packages, str(record.get("ProcessKey") or "")) or {}
+        completed.append(
+            {
+                **record,
+                "OrganizationUnitFullyQualifiedName": paths.get(folder_id),
+                "FolderKey": folders.get(folder_id, {}).get("Key"),
+                "IsLatestVersion": record.get("ProcessVersion") == package.get("Version"),
+            }
+        )
+    return completed
+
+
+def _check_loaded(
+    records: list[Any], tenant: Mapping[str, list[Any]]
+) -> tuple[int, str, str] | None:
+    """Each release in a folder of the tenant, running a version of a package of its feed."""
+    problem = outside_folders(records, tenant)
+    if problem is not None:
+        return problem
+    packages = [package for package in tenant.get(PACKAGES, []) if isinstance(package, dict)]
+    for index, record in enumerate(records):
+        package = find_package(packages, str(record.get("ProcessKey") or ""))
+        if package is None:
+            return (
+                index,
+                "ProcessKey",
+                f"no package of this tenant has Id {record.get('ProcessKey')}",
+            )
+        if record.get("ProcessVersion") not in package_versions(package):
+            return (
+                index,
+                "ProcessVersion",
+                f"the package has no version {record.get('ProcessVersion')}",
+            )
+    return None
+
+
+RELEASES = EntitySet(
+    name="Releases",
+    label="Release",
+    folder_scoped=True,
+    operations={
+        Operation.LIST: COLLECTION,
+        Operation.GET: ENTITY,
+        Operation.CREATE: COLLECTION,
+        Operation.REPLACE: ENTITY,
+        Operation.UPDATE: ENTITY,
+        Operation.DELETE: ENTITY,
+    },
+    unique=(Unique(("OrganizationUnitId", "Name"), "The name '{Name}' is already used."),),
+    type_annotation=False,
+    cross_folder_list=True,
+    prepare=_prepare,
+    before_delete=_before_delete,
+    check_loaded=_check_loaded,
+    complete_loaded=_complete_loaded,
+    extra_scopes={LIST_RELEASES: EXECUTION_READ},
+    actions=(
+        Action(
+            "UiPath.Server.Configuration.OData.ListReleases",
+            "GET",
+            LIST_RELEASES,
+            writes=False,
+            lists=True,
+        ),
+    ),
+)
