@@ -91,7 +91,7 @@ def _grant(request: Request, now: float) -> BlobGrant:
     """The grant the URI claims, if its signature, expiry and permission hold; 403 otherwise."""
     raw_path = request.path.removeprefix(BLOB_PREFIX + "/")
     parts = raw_path.split("/", 3)
-    if len(parts) != 4 or not parts[2].isdigit():
+    if len(parts) != 4 or not (parts[2].isascii() and parts[2].isdigit()):
         raise StorageError(400, "InvalidUri", "The requested URI does not represent any resource.")
     organization, tenant, bucket, rest = parts
     if any(segment in (".", "..") for segment in rest.replace("\\", "/").split("/")):

@@ -6,10 +6,12 @@ against a real `uipath-mock` server on 127.0.0.1. The SDK calls ListFiles withou
 `orchestrator_` (`/{org}/{tenant}/api/Buckets/{id}/ListFiles`); the emulator answers there too.
 """
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from uipath.platform import UiPath
+from uipath.platform.orchestrator import BucketsService
 
 from tests.compat.sdk_support import Cloud, closing, configure
 from uipath_emulator.mock_server.well_known import (
@@ -54,6 +56,28 @@ def test_upload_then_download_returns_the_same_bytes(
     (upload,) = [entry for entry in cloud.emulator.requests if entry.method == "PUT"]
     assert upload.path.startswith("/_blob/")
     assert upload.status == 201
+
+
+def test_async_upload_then_download(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`upload_async` and `download_async` (the SDK's async httpx clients) move the same
+    bytes."""
+    target = tmp_path / "async.bin"
+
+    async def transfer(buckets: BucketsService) -> None:
+        try:
+            await buckets.upload_async(
+                name=DOCUMENTS_BUCKET, blob_file_path="async.bin", content=REPORT_BYTES
+            )
+            await buckets.download_async(
+                name=DOCUMENTS_BUCKET, blob_file_path="async.bin", destination_path=str(target)
+            )
+        finally:
+            await buckets.aclose()  # in the loop its async clients were used in
+
+    asyncio.run(transfer(sdk(cloud, monkeypatch).buckets))
+    assert target.read_bytes() == REPORT_BYTES
 
 
 def test_list_files_and_get_files_name_the_well_known_files(

@@ -25,6 +25,7 @@ from tests.orchestrator.helpers import (
     token_for,
 )
 from uipath_emulator.mock_server import Emulator
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.well_known import (
     DOCUMENTS_BUCKET,
     DOCUMENTS_BUCKET_IDENTIFIER,
@@ -381,3 +382,18 @@ def test_get_directories_is_named_as_not_emulated(http: FlaskClient) -> None:
     """GetDirectories is not emulated: 404 naming Orchestrator's operation."""
     message = assert_orchestrator_error(file_call(http, "GET", "GetDirectories"), 404, 0)
     assert "Buckets_GetDirectoriesByKey" in message
+
+
+def test_harness_seeds_a_file_the_api_serves(http: FlaskClient, emulator: Emulator) -> None:
+    """A file added through the harness (base64 content) is listed with its computed size and
+    downloads; an unknown bucket is 400 and a taken path 409, as the API would answer."""
+    files = emulator.entities("acme", "DefaultTenant", "BucketFiles")
+    added = files.add({"BucketId": 1, "FullPath": "seeded/a.txt", "Content": "c2VlZGVk"})
+    assert (added["FullPath"], added["Size"]) == ("/seeded/a.txt", 6)
+    assert download(http, "seeded/a.txt").data == b"seeded"
+    with pytest.raises(ApiError) as unknown:
+        files.add({"BucketId": 99, "FullPath": "x.txt", "Content": ""})
+    assert unknown.value.status == 400
+    with pytest.raises(ApiError) as taken:
+        files.add({"BucketId": 1, "FullPath": "/seeded/a.txt", "Content": ""})
+    assert taken.value.status == 409

@@ -74,8 +74,8 @@ def _prepare(
     holder = find(write, stored["BucketId"], stored["FullPath"])
     if holder is not None and holder["Id"] != stored["Id"]:
         raise conflict(f"The bucket already has a file '{stored['FullPath']}'.")
-    if call is not None or stored.get("LastModified") is None:
-        stored["LastModified"] = orchestrator_time(call.now if call is not None else 0.0)
+    if call is not None:
+        stored["LastModified"] = orchestrator_time(call.now)
     return stored
 
 
