@@ -21,6 +21,7 @@ SCENARIOS = (
     "persistence",
     "proxy",
     "queues",
+    "jobs",
     "buckets",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -123,10 +124,15 @@ def main() -> None:
 
             print("scenario 7: queues", flush=True)
             rows += scenario_queues.run(settings)
+        if "jobs" in chosen:
+            from bench import scenario_jobs
+
+            print("scenario 8: jobs", flush=True)
+            rows += scenario_jobs.run(settings)
         if "buckets" in chosen:
             from bench import scenario_buckets
 
-            print("scenario 8: buckets", flush=True)
+            print("scenario 9: buckets", flush=True)
             rows += scenario_buckets.run(settings)
     wall = time.perf_counter() - started
     text = table(rows)

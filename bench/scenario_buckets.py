@@ -1,4 +1,4 @@
-"""Scenario 8: bucket files, in-process and on `uipath-mock`: uploading and downloading a 1 MiB
+"""Scenario 9: bucket files, in-process and on `uipath-mock`: uploading and downloading a 1 MiB
 file as UiPath's SDK does (GetWriteUri then PUT to the pre-signed URI; GetReadUri then GET), in
 MB/s (10^6 bytes), beside GET Machines in the same run."""
 
@@ -31,7 +31,7 @@ from uipath_emulator.mock_server.well_known import (
     TENANT,
 )
 
-SCENARIO = "8 buckets"
+SCENARIO = "9 buckets"
 FILE_BYTES = 1024 * 1024
 PAYLOAD = bytes(range(256)) * (FILE_BYTES // 256)
 BUCKET = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata/Buckets({DOCUMENTS_BUCKET_ID})"

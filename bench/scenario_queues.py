@@ -138,7 +138,7 @@ def _median_ms(call: object, count: int) -> float:
     return statistics.median(timings)
 
 
-class _Connection:
+class Connection:
     """One kept-alive loopback connection to `uipath-mock`, as finance-robot in `Shared`."""
 
     def __init__(self, port: int) -> None:
@@ -177,7 +177,7 @@ def _on_server(settings: Settings) -> list[Row]:
         port = free_port()
         command = [*uipath_mock_command(), "--port", str(port), "--world", str(world)]
         with serving("uipath-mock-queues", command, port, token_request()):
-            connection = _Connection(port)
+            connection = Connection(port)
             try:
                 pair = f"{odata}/Queues/UiPathODataSvc.StartTransaction"
                 start_body = json.dumps({"transactionData": {"Name": QUEUE}}).encode()

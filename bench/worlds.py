@@ -112,3 +112,31 @@ def queue_world(finished: int, waiting: int = WAITING_ITEMS) -> dict[str, Any]:
     ]
     tenant.pop("next_ids", None)
     return document
+
+
+HELLO_WORLD_RELEASE_ID = 2
+"""The well-known `HelloWorld` process, in `Shared`."""
+
+
+def jobs_world(ended: int) -> dict[str, Any]:
+    """The default world with `ended` Successful jobs of `HelloWorld` in `Shared`."""
+    document = read_world_document(default_world_path())
+    tenant = document["organizations"][0]["tenants"][0]
+    tenant["entities"]["Jobs"] = [
+        {
+            "Key": f"00000000-0000-4000-b000-{number:012d}",
+            "State": "Successful",
+            "ReleaseName": "HelloWorld",
+            "ReleaseId": HELLO_WORLD_RELEASE_ID,
+            "InputArguments": '{"Name":"Ada"}',
+            "OutputArguments": '{"Greeting":"Hello, Ada"}',
+            "CreationTime": "2026-01-05T10:13:20.0000000Z",
+            "StartTime": "2026-01-05T10:13:21.0000000Z",
+            "EndTime": "2026-01-05T10:13:26.0000000Z",
+            "OrganizationUnitId": SHARED_FOLDER_ID,
+            "Id": number,
+        }
+        for number in range(1, ended + 1)
+    ]
+    tenant.pop("next_ids", None)
+    return document

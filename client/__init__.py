@@ -1,5 +1,5 @@
 """A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator
-Machines, Folders, Assets, Queues and Buckets.
+Machines, Folders, Assets, Queues, Processes, Jobs and Buckets.
 
     from . import UiPathClient
 
@@ -9,6 +9,8 @@ Machines, Folders, Assets, Queues and Buckets.
         for asset in uipath.assets.iter(folder="Finance/Invoices"):
             print(asset["Name"], asset["ValueType"], asset["Value"])
         uipath.queues.add_item("InvoiceQueue", {"Reference": "INV-1"}, folder="Finance")
+        (job,) = uipath.processes.start("HelloWorld", {"Name": "Ada"}, folder="Shared")
+        print(uipath.jobs.output(uipath.jobs.wait(job, timeout=300)))
         uipath.buckets.upload(1, "out/report.csv", b"a,b\n", folder="Shared")
 
 This package never imports the emulator: copy it into a project and it works against the cloud.
@@ -26,6 +28,7 @@ from ._errors import (
     ConfigurationError,
     ConflictError,
     ForbiddenError,
+    JobTimeoutError,
     NotFoundError,
     RateLimitedError,
     ServerError,
@@ -36,7 +39,9 @@ from ._errors import (
 )
 from ._folder_ref import FolderRef
 from ._folders import FolderPage, Folders
+from ._jobs import JobPage, Jobs
 from ._machines import MachinePage, Machines
+from ._processes import Processes, ProcessPage
 from ._queue_definitions import QueueDefinitionPage, QueueDefinitions
 from ._queues import QueueItemPage, Queues
 from ._transport import RetryPolicy
@@ -57,9 +62,14 @@ __all__ = [
     "FolderRef",
     "Folders",
     "ForbiddenError",
+    "JobPage",
+    "JobTimeoutError",
+    "Jobs",
     "MachinePage",
     "Machines",
     "NotFoundError",
+    "ProcessPage",
+    "Processes",
     "QueueDefinitionPage",
     "QueueDefinitions",
     "QueueItemPage",

@@ -17,7 +17,9 @@ from ._buckets import Buckets
 from ._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, ClientConfig
 from ._errors import api_error_from_response
 from ._folders import Folders
+from ._jobs import Jobs
 from ._machines import Machines
+from ._processes import Processes
 from ._queues import Queues
 from ._transport import RetryPolicy, Transport
 
@@ -38,7 +40,8 @@ class UiPathClient:
     `scopes` may be a space-separated string or a sequence; empty asks for every scope granted
     to the app. `timeout` is seconds for connect and read alike, or a (connect, read) pair.
     `clock`, `sleep` and `jitter` (a source of fractions in [0, 1) for backoff) are injectable
-    so tests can move time and never wait. A `session` passed in is used but not closed.
+    so tests can move time and never wait (`jobs.wait` polls with the same `clock` and
+    `sleep`). A `session` passed in is used but not closed.
     """
 
     def __init__(
@@ -85,6 +88,8 @@ class UiPathClient:
         self.folders = Folders(self._send, self._config.odata_url, self._config.api_url)
         self.assets = Assets(self._send, self._config.odata_url)
         self.queues = Queues(self._send, self._config.odata_url)
+        self.processes = Processes(self._send, self._config.odata_url)
+        self.jobs = Jobs(self._send, self._config.odata_url, clock=clock, sleep=sleep)
         self.buckets = Buckets(self._send, self._transport.send, self._config.odata_url)
 
     @classmethod

@@ -7,6 +7,7 @@ UiPathError                     status / error_code / message / trace_id (None w
  ├── TransportError             no HTTP answer: connection failed or timed out (after retries)
  ├── UnexpectedResponseError    a success status whose body is not what the protocol promises
  ├── AuthenticationError        the token endpoint refused the credentials (`error` = OAuth code)
+ ├── JobTimeoutError            `jobs.wait` gave up: the job was not final within the timeout
  └── APIError                   Orchestrator answered with an error status
       ├── BadRequestError       400
       ├── UnauthorizedError     401 (after one token refresh and one retry)
@@ -83,6 +84,21 @@ class AuthenticationError(UiPathError):
         self.error = error
         self.error_description = error_description
         self.message = error_description or error
+
+
+class JobTimeoutError(UiPathError):
+    """`jobs.wait` gave up: the job had not ended in time; `job` is the job as last read."""
+
+    def __init__(self, job: dict[str, Any], *, timeout: float, waited: float) -> None:
+        key, state = job.get("Key"), job.get("State")
+        message = f"job {key} is still {state} after waiting {waited:g} s (timeout {timeout:g} s)"
+        super().__init__(message)
+        self.message = message
+        self.job = job
+        self.key = key
+        self.state = state
+        self.timeout = timeout
+        self.waited = waited
 
 
 class APIError(UiPathError):

@@ -104,11 +104,16 @@ def get_page(
 ) -> Page:
     """GET one OData collection page at `url` (options included); `what` names it in errors."""
     response = send("GET", url, idempotent=True, headers=headers)
-    body = json_object(response, "GET", url)
+    return page_of(response, "GET", url, what=what)
+
+
+def page_of(response: requests.Response, method: str, url: str, *, what: str) -> Page:
+    """The OData collection a response holds (`value`, `@odata.count`); `what` names it."""
+    body = json_object(response, method, url)
     items = body.get("value")
     if not isinstance(items, list):
         raise UnexpectedResponseError(
-            f"{what} list has no 'value' array", status=response.status_code, method="GET", url=url
+            f"{what} list has no 'value' array", status=response.status_code, method=method, url=url
         )
     total = body.get("@odata.count")
     return Page(items=items, count=total if isinstance(total, int) else None)

@@ -39,7 +39,7 @@ CLOUD_SETUP = (
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the suite's markers; refuse an explicit `--target cloud` that is not configured."""
     config.addinivalue_line(
-        "markers", "writes: creates/changes/deletes machines, assets or queues on the target"
+        "markers", "writes: creates/changes/deletes machines, assets, queues or jobs on the target"
     )
     config.addinivalue_line("markers", "emulator_only: needs the emulator's clock, faults or world")
     try:

@@ -22,6 +22,12 @@ READONLY_ID = "UIPATH_READONLY_CLIENT_ID"
 READONLY_SECRET = "UIPATH_READONLY_CLIENT_SECRET"
 ROBOT_KEY = "UIPATH_CONTRACT_ROBOT_KEY"
 """A robot's key (`UIPATH_ROBOT_KEY`) that may take transactions in the first listed folder."""
+PROCESS = "UIPATH_CONTRACT_PROCESS"
+"""The name of a process (release) the job write tests start: one that needs no inputs."""
+PROCESS_FOLDER = "UIPATH_CONTRACT_PROCESS_FOLDER"
+"""The path of that process's folder (e.g. `Shared`)."""
+EMULATOR_PROCESS = ("InvoiceProcessing", "Finance")
+"""The well-known world's process the job write tests start on the emulator (it runs 30 s)."""
 CLOUD = "https://cloud.uipath.com"
 EMULATOR_EXAMPLES = 25
 CLOUD_EXAMPLES = 5
@@ -126,6 +132,9 @@ class Target:
     robot_key: str | None = field(default=None, repr=False)
     """A robot that may work in the first listed folder: the transaction tests start items
     for it (`RobotIdentifier`); without one they are skipped."""
+    process: tuple[str, str] | None = None
+    """(name, folder path) of a process the job write tests start; without one they are
+    skipped."""
 
     @property
     def is_emulator(self) -> bool:
@@ -200,6 +209,7 @@ def inprocess_target() -> Target:
         token_lifetime=3600,
         activation=emulator.intercept,
         robot_key=FINANCE_ROBOT_KEY,
+        process=EMULATOR_PROCESS,
     )
 
 
@@ -278,6 +288,7 @@ def server_target() -> Iterator[Target]:
             control=HttpControl(server.base_url),
             token_lifetime=3600,
             robot_key=FINANCE_ROBOT_KEY,
+            process=EMULATOR_PROCESS,
         )
     finally:
         server.stop()
@@ -304,7 +315,14 @@ def cloud_target(environ: Mapping[str, str] | None = None) -> Target:
         allow_writes=env.get(ALLOW_WRITES) == "1",
         max_examples=CLOUD_EXAMPLES,
         robot_key=env.get(ROBOT_KEY) or None,
+        process=_process(env),
     )
+
+
+def _process(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """(name, folder) from `UIPATH_CONTRACT_PROCESS` and `..._FOLDER`, when both are set."""
+    name, folder = env.get(PROCESS, "").strip(), env.get(PROCESS_FOLDER, "").strip()
+    return (name, folder) if name and folder else None
 
 
 __all__ = [

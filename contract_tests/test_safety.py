@@ -2,7 +2,7 @@
 
 import pytest
 
-from uipath_emulator.contract_tests.targets import cloud_target
+from uipath_emulator.contract_tests.targets import PROCESS, PROCESS_FOLDER, cloud_target
 from uipath_emulator.contract_tests.transport import ContractSession, WriteBlockedError
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.well_known import FULL
@@ -83,3 +83,38 @@ def test_cloud_target_without_flag_sends_no_asset_write() -> None:
     assert session.writes() == []
     assert [sent.method for sent in session.sent if sent.blocked] == ["POST", "PUT", "DELETE"]
     assert emulator.state() == before
+
+
+def test_cloud_target_without_flag_starts_stops_and_restarts_no_job() -> None:
+    """Without UIPATH_CONTRACT_ALLOW_WRITES, StartJobs, StopJobs and RestartJob are refused before
+    they are sent; the job reads still go out."""
+    target = cloud_target({**ENV, PROCESS: "HelloWorld", PROCESS_FOLDER: "Shared"})
+    emulator = Emulator()
+    session = target.new_session()
+    with emulator.intercept(), target.client(session) as api:
+        assert api.jobs.list(top=1).items == []
+        for write in (
+            lambda: api.processes.start("HelloWorld", folder="Shared"),
+            lambda: api.jobs.stop(1, folder="Shared"),
+            lambda: api.jobs.restart(1, folder="Shared"),
+        ):
+            with pytest.raises(WriteBlockedError):
+                write()
+    assert [entry.method for entry in emulator.requests] == ["POST", "GET"]
+    assert session.writes() == []
+
+
+@pytest.mark.parametrize(
+    ("variables", "process"),
+    [
+        ({PROCESS: "Nightly", PROCESS_FOLDER: "Ops/Batch"}, ("Nightly", "Ops/Batch")),
+        ({PROCESS: "Nightly"}, None),
+        ({PROCESS_FOLDER: "Ops"}, None),
+        ({PROCESS: " ", PROCESS_FOLDER: "Ops"}, None),
+    ],
+)
+def test_cloud_target_names_a_process_only_with_both_variables(
+    variables: dict[str, str], process: tuple[str, str] | None
+) -> None:
+    """The job write tests get a process (name, folder) only when both variables are set."""
+    assert cloud_target({**ENV, **variables}).process == process

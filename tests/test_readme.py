@@ -22,6 +22,18 @@ def fenced_blocks(section: str, language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", body, flags=re.DOTALL)
 
 
+def run_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
+    """pytest run in `folder` by this interpreter, quietly, with warnings as errors."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(
     shutil.which("curl") is None or sys.platform == "win32", reason="needs curl and bash"
 )
@@ -67,13 +79,6 @@ def test_pytest_examples_pass(tmp_path: Path) -> None:
     (tmp_path / "worlds" / "empty.json").write_text(
         '{"version": 1, "organizations": []}', encoding="utf-8"
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    run = run_pytest(tmp_path)
     assert run.returncode == 0, run.stdout[-3000:]
     assert "5 passed" in run.stdout

@@ -7,9 +7,12 @@ inline script polls the control plane's cheap JSON every second (`summary`: coun
 masked), reloading the page shown only when that set changed. Each tenant's folder tree, with
 each folder's assets, is rendered with the page and reloaded (`folders`) when folders or assets
 change; so is each tenant's list of queues with their item counts per status (`queues`), and
-of buckets with their files, each with a download link (`buckets`: a pre-signed read URI). Its
-clock buttons `POST /_emulator/clock`. App secrets, and the members an entity set marks secret,
-are never shown, neither in the page nor in the JSON it reads.
+of buckets with their files, each with a download link (`buckets`: a pre-signed read URI), and
+each tenant's newest jobs with their states (`jobs`, reloaded while one of them has not ended,
+since jobs move with the clock; never their arguments). Its clock buttons `POST
+/_emulator/clock`; a pending or running job's Complete and Fault buttons `POST
+/_emulator/jobs/{org}/{tenant}/{key}/complete|fault`. App secrets, and the members an entity set
+marks secret, are never shown, neither in the page nor in the JSON it reads.
 
 Access: register `dashboard_blueprint` inside the control blueprint (`control_blueprint`), so
 the control plane's guard decides (off, loopback-only, or `Authorization: Bearer TOKEN`). A
@@ -27,6 +30,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from uipath_emulator.mock_server.control.bucket_view import bucket_view
 from uipath_emulator.mock_server.control.clock_actions import clock_document
 from uipath_emulator.mock_server.control.folder_view import folder_view
+from uipath_emulator.mock_server.control.job_view import FAULT_INFO, FINAL, JOBS_SHOWN, job_view
 from uipath_emulator.mock_server.control.queue_view import STATUSES, queue_view
 from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summary
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
@@ -112,6 +116,7 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
         "folders": _folders(emulator),
         "queues": queue_view(emulator.world),
         "buckets": _buckets(emulator),
+        "jobs": job_view(emulator.world, emulator.clock.now()),
         "sets": {entity_set.name: columns(entity_set) for entity_set in emulator.registry},
         "selected": _first_page(emulator),
         "clock": clock_document(emulator.clock),
@@ -151,6 +156,11 @@ def dashboard_blueprint() -> Blueprint:
     def buckets() -> Response:
         return json_response({"tenants": _buckets(current_emulator())})
 
+    @blueprint.get("/jobs")
+    def jobs() -> Response:
+        emulator = current_emulator()
+        return json_response({"tenants": job_view(emulator.world, emulator.clock.now())})
+
     @blueprint.get("/records/<organization>/<tenant>/<entity_set>")
     def records(organization: str, tenant: str, entity_set: str) -> Response:
         handle = current_emulator().entities(organization, tenant, entity_set)
@@ -166,6 +176,7 @@ def dashboard_blueprint() -> Blueprint:
         urls["folders"] = url_for("control.dashboard.folders")
         urls["queues"] = url_for("control.dashboard.queues")
         urls["buckets"] = url_for("control.dashboard.buckets")
+        urls["jobs"] = url_for("control.dashboard.jobs")
         page = render_template(
             "uipath_emulator/dashboard.html",
             view=dashboard_view(current_emulator()),
@@ -175,6 +186,9 @@ def dashboard_blueprint() -> Blueprint:
             records_shown=RECORDS_SHOWN,
             secret_mask=SECRET_MASK,
             queue_statuses=STATUSES,
+            jobs_shown=JOBS_SHOWN,
+            final_states=FINAL,
+            fault_info=FAULT_INFO,
         )
         return Response(
             page,

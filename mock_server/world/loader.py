@@ -37,6 +37,7 @@ class CatalogEntry(Protocol):
     label: str
     unique: tuple[Any, ...]
     buckets: Mapping[str, Any]
+    counted: str | None
     schema: dict[str, Any]
 
     def problem(self, record: Any) -> tuple[tuple[str | int, ...], str] | None:

@@ -13,6 +13,7 @@ durable or raise), and only then applied: a change that could not be saved is ne
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class StoreSpec(Protocol):
     key: str
     unique: tuple[Any, ...]
     buckets: Mapping[str, BucketKey]
+    counted: str | None
+    """A member whose values the store counts (records per folder), if any."""
 
 
 class RecordNotFoundError(LookupError):
@@ -115,6 +118,7 @@ class EntityStore:
         self._buckets: dict[str, dict[Hashable, dict[Any, Record]]] = {
             name: {} for name in spec.buckets
         }
+        self._counts: Counter[Any] = Counter()
         for record in ordered:
             self._bucket(record)
         highest = ordered[-1][key] if ordered and isinstance(ordered[-1][key], int) else 0
@@ -165,7 +169,15 @@ class EntityStore:
         lock: writers change it in place)."""
         return self._buckets[index].get(value, {})
 
+    def count(self, value: Any) -> int:
+        """How many records hold `value` in the set's counted member (read under the tenant's
+        lock, with `view()`, for a count that matches the records)."""
+        return self._counts[value]
+
     def _bucket(self, record: Record) -> None:
+        counted = self.spec.counted
+        if counted is not None:
+            self._counts[record.get(counted)] += 1
         key = record[self.spec.key]
         for name, compute in self.spec.buckets.items():
             value = compute(record)
@@ -173,6 +185,9 @@ class EntityStore:
                 self._buckets[name].setdefault(value, {})[key] = record
 
     def _unbucket(self, record: Record) -> None:
+        counted = self.spec.counted
+        if counted is not None:
+            self._counts[record.get(counted)] -= 1
         key = record[self.spec.key]
         for name, compute in self.spec.buckets.items():
             value = compute(record)

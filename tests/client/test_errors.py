@@ -144,7 +144,7 @@ def test_every_exception_is_exported_drawn_in_the_docstring_and_a_uipath_error()
         for item in vars(errors_module).values()
         if isinstance(item, type) and issubclass(item, Exception)
     ]
-    assert len(defined) == 13
+    assert len(defined) == 14
     for exception in defined:
         assert issubclass(exception, UiPathError)
         assert exception.__name__ in client.__all__

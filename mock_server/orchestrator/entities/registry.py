@@ -196,6 +196,12 @@ class EntitySet:
     """Schemas of a type the spec lacks, by name; by default the spec subset's."""
 
     @cached_property
+    def counted(self) -> str | None:
+        """The member whose values the store counts: a folder-scoped set's folder (a listing
+        in some folders counts its records without a pass over all of them)."""
+        return self.folder_member if self.folder_scoped else None
+
+    @cached_property
     def facts(self) -> Mapping[str, Any]:
         """The overlay's facts (type names, wire order, defaults, messages, ...)."""
         return self.overlay_facts if self.overlay_facts is not None else overlay(self.name)

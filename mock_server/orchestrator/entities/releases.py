@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
-from uipath_emulator.mock_server.orchestrator.entities.job_lifecycle import FINAL
+from uipath_emulator.mock_server.orchestrator.entities.job_lifecycle import FINAL, settled
 from uipath_emulator.mock_server.orchestrator.entities.processes import (
     PACKAGES,
     find_package,
@@ -93,10 +93,11 @@ def _prepare(
     return record
 
 
-def _before_delete(_call: ActionContext | None, write: TenantWrite, record: Record) -> None:
-    """Refused while a job of the release has not ended."""
+def _before_delete(call: ActionContext | None, write: TenantWrite, record: Record) -> None:
+    """Refused while a job of the release has not ended (on the emulator clock)."""
     for job in write.bucket(JOBS, "unfinished", True):
-        if job.get("ReleaseId") == record["Id"] and job.get("State") not in FINAL:
+        current = settled(job, call.now) if call is not None else job
+        if job.get("ReleaseId") == record["Id"] and current.get("State") not in FINAL:
             raise bad_request(
                 f"The process '{record['Name']}' has jobs that have not ended.",
                 HAS_DEPENDENT_ITEMS,
