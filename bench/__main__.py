@@ -22,6 +22,7 @@ SCENARIOS = (
     "proxy",
     "queues",
     "jobs",
+    "buckets",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -128,6 +129,11 @@ def main() -> None:
 
             print("scenario 8: jobs", flush=True)
             rows += scenario_jobs.run(settings)
+        if "buckets" in chosen:
+            from bench import scenario_buckets
+
+            print("scenario 9: buckets", flush=True)
+            rows += scenario_buckets.run(settings)
     wall = time.perf_counter() - started
     text = table(rows)
     print()

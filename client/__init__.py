@@ -1,5 +1,5 @@
 """A minimal `requests` client for UiPath Automation Cloud: Identity tokens, Orchestrator
-Machines, Folders, Assets, Queues, Processes and Jobs.
+Machines, Folders, Assets, Queues, Processes, Jobs and Buckets.
 
     from . import UiPathClient
 
@@ -11,12 +11,14 @@ Machines, Folders, Assets, Queues, Processes and Jobs.
         uipath.queues.add_item("InvoiceQueue", {"Reference": "INV-1"}, folder="Finance")
         (job,) = uipath.processes.start("HelloWorld", {"Name": "Ada"}, folder="Shared")
         print(uipath.jobs.output(uipath.jobs.wait(job, timeout=300)))
+        uipath.buckets.upload(1, "out/report.csv", b"a,b\n", folder="Shared")
 
 This package never imports the emulator: copy it into a project and it works against the cloud.
 """
 
 from ._assets import AssetPage, Assets
 from ._auth import Token
+from ._buckets import BucketPage, Buckets
 from ._client import UiPathClient
 from ._config import ClientConfig
 from ._errors import (
@@ -51,6 +53,8 @@ __all__ = [
     "Assets",
     "AuthenticationError",
     "BadRequestError",
+    "BucketPage",
+    "Buckets",
     "ClientConfig",
     "ConfigurationError",
     "ConflictError",

@@ -13,6 +13,7 @@ import requests
 
 from ._assets import Assets
 from ._auth import Token, TokenProvider
+from ._buckets import Buckets
 from ._config import DEFAULT_BASE_URL, DEFAULT_REFRESH_MARGIN, DEFAULT_TIMEOUT, ClientConfig
 from ._errors import api_error_from_response
 from ._folders import Folders
@@ -89,6 +90,7 @@ class UiPathClient:
         self.queues = Queues(self._send, self._config.odata_url)
         self.processes = Processes(self._send, self._config.odata_url)
         self.jobs = Jobs(self._send, self._config.odata_url, clock=clock, sleep=sleep)
+        self.buckets = Buckets(self._send, self._transport.send, self._config.odata_url)
 
     @classmethod
     def from_config(
@@ -174,6 +176,7 @@ class UiPathClient:
         idempotent: bool,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        data: bytes | None = None,
     ) -> requests.Response:
         """Send with a bearer token (and `headers`, e.g. a folder's); on a 401, refresh the
         token once and send once more.
@@ -187,6 +190,7 @@ class UiPathClient:
             idempotent=idempotent,
             headers={**(headers or {}), **_bearer(token)},
             json=json,
+            data=data,
         )
         if response.status_code == 401:
             logger.info("%s %s -> 401; retrying once with a new token", method, url)
@@ -199,6 +203,7 @@ class UiPathClient:
                 idempotent=idempotent,
                 headers={**(headers or {}), **_bearer(token)},
                 json=json,
+                data=data,
             )
         if response.status_code >= 400:
             raise api_error_from_response(response, method=method, url=response.url or url)

@@ -28,6 +28,7 @@ class SendRequest(Protocol):
         idempotent: bool,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        data: bytes | None = None,
     ) -> requests.Response: ...
 
 

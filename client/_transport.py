@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -87,12 +88,15 @@ class Transport:
         idempotent: bool,
         headers: Mapping[str, str] | None = None,
         json: Any = None,
-        data: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | bytes | None = None,
+        shown_url: str | None = None,
     ) -> requests.Response:
         """Send one request, retrying when allowed; return the last response, whatever its status.
 
-        Raises `TransportError` when no attempt got a response.
+        `shown_url` is what logs and errors say instead of `url` (a pre-signed URI's signature
+        is a credential). Raises `TransportError` when no attempt got a response.
         """
+        shown = shown_url or url
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
         max_attempts = self._retry.max_attempts if idempotent else 1
         for attempt in range(1, max_attempts + 1):
@@ -105,10 +109,15 @@ class Transport:
                 headers=all_headers,
                 json=json,
                 data=data,
+                shown_url=shown,
             )
             if response is not None:
                 logger.debug(
-                    "%s %s -> %d (attempt %d)", method, response.url, response.status_code, attempt
+                    "%s %s -> %d (attempt %d)",
+                    method,
+                    shown_url or response.url,
+                    response.status_code,
+                    attempt,
                 )
                 if is_last or response.status_code not in self._retry.retry_statuses:
                     return response
@@ -117,7 +126,7 @@ class Transport:
             logger.info(
                 "retrying %s %s in %.2f s (attempt %d of %d got %s)",
                 method,
-                url,
+                shown,
                 delay,
                 attempt,
                 max_attempts,
@@ -135,9 +144,11 @@ class Transport:
         is_last: bool,
         headers: Mapping[str, str],
         json: Any,
-        data: Mapping[str, str] | None,
+        data: Mapping[str, str] | bytes | None,
+        shown_url: str,
     ) -> requests.Response | None:
         """One send: the response, or None after a retryable failure that is not the last try."""
+        secret = urlsplit(url).query if shown_url != url else ""
         try:
             return self._session.request(
                 method, url, headers=headers, json=json, data=data, timeout=self._timeout
@@ -145,30 +156,44 @@ class Transport:
         except requests.exceptions.SSLError as exc:
             # A TLS failure does not go away by retrying: most often https:// was used
             # for a plain-HTTP server (such as a local emulator).
+            reason = _scrubbed(_reason(exc), secret)
             raise TransportError(
-                f"{method} {url}: TLS handshake failed ({_reason(exc)}); if the server speaks "
+                f"{method} {shown_url}: TLS handshake failed ({reason}); if the server speaks "
                 "plain HTTP (uipath-mock does), use an http:// URL",
                 method=method,
-                url=url,
+                url=shown_url,
                 attempts=attempt,
             ) from exc
         except _RETRYABLE_EXCEPTIONS as exc:
-            logger.debug("%s %s failed on attempt %d: %r", method, url, attempt, exc)
+            logger.debug(
+                "%s %s failed on attempt %d: %s",
+                method,
+                shown_url,
+                attempt,
+                _scrubbed(repr(exc), secret),
+            )
             if not is_last:
                 return None
+            reason = _scrubbed(_reason(exc), secret)
             raise TransportError(
-                f"{method} {url}: {_reason(exc)} (after {attempt} attempt(s))",
+                f"{method} {shown_url}: {reason} (after {attempt} attempt(s))",
                 method=method,
-                url=url,
+                url=shown_url,
                 attempts=attempt,
             ) from exc
         except requests.RequestException as exc:
+            reason = _scrubbed(_reason(exc), secret)
             raise TransportError(
-                f"{method} {url} failed: {_reason(exc)}",
+                f"{method} {shown_url} failed: {reason}",
                 method=method,
-                url=url,
+                url=shown_url,
                 attempts=attempt,
             ) from exc
+
+
+def _scrubbed(text: str, secret: str) -> str:
+    """`text` with a pre-signed URI's query (its signature) taken out."""
+    return text.replace(secret, "<redacted>") if secret else text
 
 
 def _reason(exc: BaseException) -> str:

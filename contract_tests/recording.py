@@ -30,6 +30,7 @@ _PATTERNS = [
     (re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}"), "<timestamp>"),
     (re.compile(r"(Machines|Assets|Folders)\(\d+L?\)"), r"\1(<id>)"),
     (re.compile(r"contract-test-[0-9a-f]+"), "contract-test-<suffix>"),
+    (re.compile(r"([?&](?:sig|X-Amz-Signature|Signature)=)[^&\"\s]+"), r"\1<signature>"),
 ]
 
 

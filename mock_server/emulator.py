@@ -27,6 +27,7 @@ from uipath_emulator.mock_server.jsonio import json_copy
 from uipath_emulator.mock_server.orchestrator.entities.catalog import default_registry
 from uipath_emulator.mock_server.orchestrator.entities.handle import EntityHandle
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
+from uipath_emulator.mock_server.orchestrator.storage.signing import UriSigner
 from uipath_emulator.mock_server.persistence import DurableState, PersistenceError
 from uipath_emulator.mock_server.resources import default_world_path
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
@@ -98,6 +99,10 @@ class Emulator:
         self.token_lifetime = token_lifetime
         self.signing_key = signing_key or process_signing_key()
         self.clock = clock or Clock()
+        self.uri_signer = UriSigner()
+        """Signs the pre-signed blob URIs of buckets (a key of this instance only)."""
+        self.upload_lock = threading.Lock()
+        """Held while a file upload checks the emulator's storage limit and writes."""
         self.verifier = TokenVerifier(
             self.signing_key, audience=ORCHESTRATOR_AUDIENCE, leeway=leeway
         )

@@ -31,6 +31,8 @@ EMULATED_SERVICES = (
     "OR.Queues",
     "OR.Jobs",
     "OR.Execution",
+    "OR.Buckets",
+    "OR.Administration",
 )
 """The scope families of the emulated Orchestrator services."""
 EVERY_SCOPE = tuple(
@@ -70,6 +72,16 @@ INVOICE_QUEUE = "InvoiceQueue"
 INVOICE_REFERENCES = ("INV-1001", "INV-1002", "INV-1003")
 DEMO_QUEUE = "DemoQueue"
 """The empty queue of `Shared`: no retries, references not unique."""
+DOCUMENTS_BUCKET = "Documents"
+"""The bucket of `Shared` (Id 1), with the files of `DOCUMENTS_FILES`."""
+DOCUMENTS_BUCKET_ID = 1
+DOCUMENTS_BUCKET_IDENTIFIER = "9e2b7c4d-3f1a-4b6e-8d5c-2a9f7e1b3c6d"
+README_TEXT = "Hello from the emulator\n"
+DOCUMENTS_FILES = {
+    "/readme.txt": README_TEXT.encode(),
+    "/invoices/2026/INV-1001.pdf": b"%PDF-1.4\n% INV-1001 (emulator sample)\n%%EOF\n",
+}
+"""The files of `Documents`, by path, with their bytes."""
 ROBOTS = WellKnownApp(
     "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f", "emulator-robots-secret", ("OR.Robots.Read",)
 )

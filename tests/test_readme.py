@@ -38,12 +38,13 @@ def run_pytest(folder: Path) -> subprocess.CompletedProcess[str]:
     shutil.which("curl") is None or sys.platform == "win32", reason="needs curl and bash"
 )
 def test_curl_session_works_twice_in_a_row() -> None:
-    """The guide's two requests, the Machines and the folders-and-assets examples, pasted twice,
-    each answer as shown."""
+    """The guide's two requests, the Machines, folders-and-assets and buckets examples, pasted
+    twice, each answer as shown."""
     script = "".join(
         fenced_blocks("The guide's two requests, against the emulator", "sh")
         + fenced_blocks("Machines API", "sh")
         + fenced_blocks("Folders and assets", "sh")
+        + fenced_blocks("Storage buckets", "sh")
     )
     with EmulatorProcess() as server:
         session = script.replace("http://127.0.0.1:8080", server.base_url)
@@ -65,6 +66,8 @@ def test_curl_session_works_twice_in_a_row() -> None:
             )
             assert text_asset in run.stdout
             assert run.stdout.count("emulator-credential-password") == 1
+            assert "invoice,amount\nINV-1001,120.50\n" in run.stdout
+            assert '{"FullPath":"/out/report.csv","Size":31}' in run.stdout
             assert "errorCode" not in run.stdout
 
 

@@ -10,7 +10,16 @@ from urllib.parse import parse_qsl, urlencode
 
 REDACTED = "***"
 SECRET_PARAMETERS = frozenset(
-    {"client_secret", "access_token", "refresh_token", "id_token", "token", "code", "password"}
+    {
+        "client_secret",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token",
+        "code",
+        "password",
+        "sig",
+    }
 )
 
 

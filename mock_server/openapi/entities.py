@@ -305,7 +305,8 @@ def _action(entity_set: EntitySet, action: Action, path: str) -> dict[str, Any]:
     parameters += _action_parameters(action, path)
     if entity_set.folder_scoped:
         across = action.lists and entity_set.cross_folder_list
-        parameters += _folder_parameters(action.spec_path, action.method, required=not across)
+        rules = action.rules_of or action.spec_path
+        parameters += _folder_parameters(rules, action.method, required=not across)
     if parameters:
         described["parameters"] = parameters
     if action.request_schema is not None:

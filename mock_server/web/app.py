@@ -25,7 +25,9 @@ from uipath_emulator.mock_server.control.errors import ControlError
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from uipath_emulator.mock_server.orchestrator.entities.registry import Registry
 from uipath_emulator.mock_server.orchestrator.errors import ApiError
+from uipath_emulator.mock_server.orchestrator.storage.signing import BLOB_PREFIX
 from uipath_emulator.mock_server.persistence import PersistenceError
+from uipath_emulator.mock_server.web.blobs import blob_service
 from uipath_emulator.mock_server.web.context import EMULATOR
 from uipath_emulator.mock_server.web.control import control_blueprint, control_error_response
 from uipath_emulator.mock_server.web.dashboard import dashboard_blueprint
@@ -36,7 +38,7 @@ from uipath_emulator.mock_server.web.middleware import (
     HarnessMiddleware,
 )
 from uipath_emulator.mock_server.web.openapi import openapi_blueprint, swagger_blueprint
-from uipath_emulator.mock_server.web.orchestrator import orchestrator_service
+from uipath_emulator.mock_server.web.orchestrator import orchestrator_service, tenant_routes
 from uipath_emulator.mock_server.web.orchestrator_errors import (
     api_error_response,
     describe_http_error,
@@ -162,7 +164,7 @@ def shared_apps(registry: Registry) -> SharedApps:
     app.register_error_handler(HTTPException, _gateway_http_error)
     app.register_error_handler(Exception, _unexpected_error_response)
     orchestrator = orchestrator_service(registry)
-    gateway = _Gateway(orchestrator, app.wsgi_app)
+    gateway = _Gateway(orchestrator, app.wsgi_app, _rule_pattern(tenant_routes(registry)))
     app.wsgi_app = _CollapseSlashes(HarnessMiddleware(gateway))  # type: ignore[method-assign]
     return SharedApps(app, orchestrator)
 
@@ -170,19 +172,45 @@ def shared_apps(registry: Registry) -> SharedApps:
 _ORCHESTRATOR_API = re.compile(r"/[^/]+/[^/]+/orchestrator_/(?!swagger(?:/|$))")
 
 
-class _Gateway:
-    """Routes by service prefix, as the cloud's gateway does: Orchestrator's API to its service,
-    everything else (Identity, Swagger UI, the control plane) to Flask."""
+def _rule_pattern(rules: list[str]) -> re.Pattern[str] | None:
+    """A regex matching the paths of these werkzeug rules (None for no rule)."""
+    if not rules:
+        return None
+    parts = [
+        "".join(
+            "[^/]+" if part.startswith("<") else re.escape(part)
+            for part in re.split(r"(<[^>]+>)", rule)
+        )
+        for rule in rules
+    ]
+    return re.compile("|".join(f"(?:{part})" for part in parts) + "$")
 
-    def __init__(self, orchestrator: Service, flask_wsgi: WSGIApp) -> None:
+
+class _Gateway:
+    """Routes by service prefix, as the cloud's gateway does: Orchestrator's API to its service
+    (with the paths it also answers under the tenant), pre-signed blob URIs to the blob
+    endpoint, everything else (Identity, Swagger UI, the control plane) to Flask."""
+
+    def __init__(
+        self,
+        orchestrator: Service,
+        flask_wsgi: WSGIApp,
+        tenant_paths: re.Pattern[str] | None,
+    ) -> None:
         self._orchestrator = orchestrator
         self._flask_wsgi = flask_wsgi
+        self._tenant_paths = tenant_paths
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        if _ORCHESTRATOR_API.match(environ.get("PATH_INFO", "")):
+        path = environ.get("PATH_INFO", "")
+        if _ORCHESTRATOR_API.match(path) or (
+            self._tenant_paths is not None and self._tenant_paths.match(path)
+        ):
             return self._orchestrator(environ, start_response)
+        if path.startswith(BLOB_PREFIX + "/"):
+            return blob_service(environ, start_response)
         return self._flask_wsgi(environ, start_response)
 
 

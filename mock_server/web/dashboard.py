@@ -7,6 +7,7 @@ inline script polls the control plane's cheap JSON every second (`summary`: coun
 masked), reloading the page shown only when that set changed. Each tenant's folder tree, with
 each folder's assets, is rendered with the page and reloaded (`folders`) when folders or assets
 change; so is each tenant's list of queues with their item counts per status (`queues`), and
+of buckets with their files, each with a download link (`buckets`: a pre-signed read URI), and
 each tenant's newest jobs with their states (`jobs`, reloaded while one of them has not ended,
 since jobs move with the clock; never their arguments). Its clock buttons `POST
 /_emulator/clock`; a pending or running job's Complete and Fault buttons `POST
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from uipath_emulator.mock_server.control.bucket_view import bucket_view
 from uipath_emulator.mock_server.control.clock_actions import clock_document
 from uipath_emulator.mock_server.control.folder_view import folder_view
 from uipath_emulator.mock_server.control.job_view import FAULT_INFO, FINAL, JOBS_SHOWN, job_view
@@ -34,7 +36,7 @@ from uipath_emulator.mock_server.control.summary import SECRET_MASK, world_summa
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet
 from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.control import MAX_PAGE, count_argument
-from uipath_emulator.mock_server.web.responses import json_response
+from uipath_emulator.mock_server.web.responses import base_url, json_response
 
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
@@ -100,6 +102,12 @@ def _folders(emulator: "Emulator") -> list[dict[str, Any]]:
     return folder_view(emulator.world, secret)
 
 
+def _buckets(emulator: "Emulator") -> list[dict[str, Any]]:
+    """Each tenant's buckets and files, download links on the host the page was asked on."""
+    base = base_url(request.environ)
+    return bucket_view(emulator.world, emulator.uri_signer, base, emulator.clock.now())
+
+
 def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
     """What the page shows, with secrets masked: the template's only input besides URLs."""
     organizations = world_summary(emulator.world)
@@ -107,6 +115,7 @@ def dashboard_view(emulator: "Emulator") -> dict[str, Any]:
         "organizations": organizations,
         "folders": _folders(emulator),
         "queues": queue_view(emulator.world),
+        "buckets": _buckets(emulator),
         "jobs": job_view(emulator.world, emulator.clock.now()),
         "sets": {entity_set.name: columns(entity_set) for entity_set in emulator.registry},
         "selected": _first_page(emulator),
@@ -143,6 +152,10 @@ def dashboard_blueprint() -> Blueprint:
     def queues() -> Response:
         return json_response({"tenants": queue_view(current_emulator().world)})
 
+    @blueprint.get("/buckets")
+    def buckets() -> Response:
+        return json_response({"tenants": _buckets(current_emulator())})
+
     @blueprint.get("/jobs")
     def jobs() -> Response:
         emulator = current_emulator()
@@ -162,6 +175,7 @@ def dashboard_blueprint() -> Blueprint:
         urls["records"] = url_for("control.summary").removesuffix("summary") + "records"
         urls["folders"] = url_for("control.dashboard.folders")
         urls["queues"] = url_for("control.dashboard.queues")
+        urls["buckets"] = url_for("control.dashboard.buckets")
         urls["jobs"] = url_for("control.dashboard.jobs")
         page = render_template(
             "uipath_emulator/dashboard.html",

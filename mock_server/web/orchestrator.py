@@ -72,7 +72,8 @@ from uipath_emulator.mock_server.world import Organization
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.emulator import Emulator
 
-PREFIX = "/<organization>/<tenant>/orchestrator_"
+TENANT = "/<organization>/<tenant>"
+PREFIX = f"{TENANT}/orchestrator_"
 ODATA = f"{PREFIX}/odata"
 COVERAGE = "https://github.com/uipath-cloud-emulator/uipath-cloud-emulator#coverage"
 """Where the README's coverage table is, for the not-emulated answers."""
@@ -219,6 +220,7 @@ class _Router:
             service_root=service_root(base_url(request.environ), organization, tenant),
             caller=caller,
             scope=scope,
+            signer=emulator.uri_signer,
         )
 
     def organization(self, name: str) -> Organization:
@@ -334,7 +336,8 @@ class _Router:
     ) -> Response:
         if action.handler is None:  # a listing function
             return self.list(entity_set, organization, tenant, spec_path=action.spec_path)
-        call = self.call(entity_set, action.spec_path, action.method, organization, tenant)
+        rules = action.rules_of or action.spec_path
+        call = self.call(entity_set, rules, action.method, organization, tenant)
         context = replace(
             call,
             body=request.get_data(cache=False),
@@ -503,9 +506,23 @@ def _register(service: Service, router: _Router, entity_set: EntitySet) -> None:
             if action.lists
             else partial(router.action, entity_set, action)
         )
-        service.route(
-            rule,
-            endpoint=f"orchestrator.{name}:{action.name.rsplit('.', 1)[-1]}",
-            view=view,
-            methods=[action.method],
-        )
+        endpoint = f"orchestrator.{name}:{action.name.rsplit('.', 1)[-1]}"
+        service.route(rule, endpoint=endpoint, view=view, methods=[action.method])
+        if action.also_under_tenant and action.route is not None:
+            service.route(
+                f"{TENANT}{action.route}",
+                endpoint=f"tenant_alias.{name}:{action.name}",  # not in the OpenAPI document
+                view=view,
+                methods=[action.method],
+            )
+
+
+def tenant_routes(registry: Registry) -> list[str]:
+    """Paths under the tenant, outside `orchestrator_/`, that Orchestrator's service answers
+    (werkzeug syntax): the routes its actions are `also_under_tenant`."""
+    return [
+        f"{TENANT}{action.route}"
+        for entity_set in registry
+        for action in entity_set.actions
+        if action.also_under_tenant and action.route is not None
+    ]

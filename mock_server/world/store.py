@@ -36,7 +36,7 @@ class UniqueConstraint(Protocol):
         """The record's value of the constraint."""
 
 
-Bucket = Callable[[Record], Hashable | None]
+BucketKey = Callable[[Record], Hashable | None]
 """A bucket index: the bucket a record belongs to (None: in none)."""
 
 
@@ -46,7 +46,7 @@ class StoreSpec(Protocol):
     name: str
     key: str
     unique: tuple[Any, ...]
-    buckets: Mapping[str, Bucket]
+    buckets: Mapping[str, BucketKey]
     counted: str | None
     """A member whose values the store counts (records per folder), if any."""
 

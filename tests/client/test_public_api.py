@@ -21,6 +21,8 @@ def test_all_lists_exactly_the_public_names() -> None:
         "Assets",
         "AuthenticationError",
         "BadRequestError",
+        "BucketPage",
+        "Buckets",
         "ClientConfig",
         "ConfigurationError",
         "ConflictError",

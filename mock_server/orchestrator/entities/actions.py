@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from uipath_emulator.mock_server.orchestrator.entities.registry import Action, EntitySet
     from uipath_emulator.mock_server.orchestrator.folders.access import Caller, FolderScope
+    from uipath_emulator.mock_server.orchestrator.storage.signing import UriSigner
     from uipath_emulator.mock_server.world.store import TenantStores
 
 
@@ -30,6 +31,8 @@ class ActionContext:
     caller: Caller | None = None
     scope: FolderScope | None = None
     """The folder(s) of a folder-scoped action, from its headers."""
+    signer: UriSigner | None = None
+    """The emulator's signer of pre-signed blob URIs."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from functools import cache
 
 from uipath_emulator.mock_server.orchestrator.entities.assets import ASSETS
+from uipath_emulator.mock_server.orchestrator.entities.bucket_files import BUCKET_FILES
+from uipath_emulator.mock_server.orchestrator.entities.buckets import BUCKETS
 from uipath_emulator.mock_server.orchestrator.entities.folders import FOLDERS
 from uipath_emulator.mock_server.orchestrator.entities.jobs import JOBS_SET
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
@@ -30,5 +32,7 @@ def default_registry() -> Registry:
             PROCESSES,
             RELEASES,
             JOBS_SET,
+            BUCKETS,
+            BUCKET_FILES,
         ]
     )

@@ -110,6 +110,12 @@ class Action:
     lists: bool = False
     """A collection function that answers exactly as the listing does, OData options and all
     (a `GetFiltered` function)."""
+    rules_of: str | None = None
+    """For an operation the 20.0 spec lacks: the spec path (same method) whose scopes, folder
+    header and permissions it follows (a `GetByKey` follows the listing)."""
+    also_under_tenant: bool = False
+    """Whether its `route` is also served under the tenant without `orchestrator_/` (UiPath's
+    Python SDK calls one `/api/` function so, `/{org}/{tenant}/api/...`)."""
 
     def rule(self, collection: str, entity: str) -> str:
         """Its path under `orchestrator_/`, placeholders in werkzeug syntax."""
@@ -138,7 +144,7 @@ class EntitySet:
     unique: tuple[Unique, ...] = ()
     expandable: tuple[str, ...] = ()
     buckets: Mapping[str, Callable[[Record], Hashable | None]] = field(default_factory=dict)
-    """Bucket indexes the store keeps up to date (name -> the bucket of a record), read inside
+    """Indexes by bucket the store keeps up to date (name -> the bucket of a record), read inside
     a write transaction (`TenantWrite.bucket`): an action finds a queue's waiting items without
     a pass over every item."""
     harness_writable: frozenset[str] = frozenset()
@@ -179,7 +185,8 @@ class EntitySet:
     """What a listing row shows of a record, when it shows less than a read by key (a job's
     arguments)."""
     extra_scopes: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    """Scopes accepted beside the spec's, by spec path (e.g. `OR.Buckets` for buckets).
+    """Scopes accepted beside the spec's, by spec path, or by `METHOD spec path` where the
+    methods of a path differ (e.g. `OR.X.Read` for `GET /odata/X`, `OR.X.Write` for `POST`).
 
     For an operation the 20.0 spec does not have (`GetCurrentUserExtended`, a set declared in
     a test), the only scopes."""
@@ -235,7 +242,9 @@ class EntitySet:
 
     def scopes(self, spec_path: str, method: str) -> frozenset[str]:
         """The scopes that allow `METHOD spec_path` (any one of them)."""
-        extra = self.extra_scopes.get(spec_path, frozenset())
+        extra = self.extra_scopes.get(
+            f"{method} {spec_path}", self.extra_scopes.get(spec_path, frozenset())
+        )
         try:
             return operation_scopes(spec_path, method) | extra
         except KeyError:  # an operation the 20.0 spec lacks: the declared scopes only
