@@ -271,7 +271,7 @@ def control_blueprint() -> Blueprint:
         if not isinstance(fields, dict):
             raise ControlError("the body must be a JSON object (output, info)")
         jobs = current_emulator().jobs(organization, tenant)
-        named: str | int = int(job) if job.isdigit() else job
+        named: str | int = int(job) if job.isascii() and job.isdigit() and len(job) <= 19 else job
         return json_response(jobs.apply(named, change, fields))
 
     return blueprint

@@ -357,6 +357,10 @@ class _Router:
             allowed = served | ({"HEAD"} if "GET" in served else set())
             raise MethodNotAllowed(valid_methods=sorted(allowed))
         spec_operation = find_operation(path, method)
+        if spec_operation is not None and _is_emulated(
+            self.registry, spec_operation.path, method
+        ):  # its route did not match: a key or parameter left empty, as in `Set('')`
+            raise bad_request(f"'{path}' names an empty key or parameter.")
         if spec_operation is not None:
             request.environ[NOT_EMULATED] = spec_operation.operation_id
             raise ApiError(
@@ -422,6 +426,18 @@ def _folder_page(
     top = odata.PAGE_LIMIT if options.top is None else min(options.top, odata.PAGE_LIMIT)
     in_scope = (record for record in snapshot if record.get(member) in ids)
     return list(islice(in_scope, options.skip, options.skip + top))
+
+
+def _is_emulated(registry: Registry, spec_path: str, method: str) -> bool:
+    """Whether some set serves `METHOD spec_path` (a path of the spec)."""
+    for entity_set in registry:
+        for operation, path in entity_set.operations.items():
+            if path == spec_path and operation.method == method:
+                return True
+        for action in entity_set.actions:
+            if action.spec_path == spec_path and action.method == method:
+                return True
+    return False
 
 
 def _emulated_paths(registry: Registry) -> list[str]:

@@ -12,7 +12,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from uipath_emulator.mock_server.orchestrator.entities import job_lifecycle as lifecycle
-from uipath_emulator.mock_server.orchestrator.entities.jobs import JOBS, JOBS_SET, refresh
+from uipath_emulator.mock_server.orchestrator.entities.jobs import (
+    JOBS,
+    JOBS_SET,
+    find_job,
+    refresh,
+)
 from uipath_emulator.mock_server.orchestrator.errors import bad_request, not_found
 from uipath_emulator.mock_server.world.store import TenantStores
 
@@ -85,8 +90,7 @@ class JobControl:
                 return store.get(job)
             except LookupError:
                 raise not_found(JOBS_SET.not_found_message(job)) from None
-        wanted = JOBS_SET.unique[0].key({"Key": str(job).strip()})
-        found = store.find(0, wanted) if wanted is not None else None
+        found = find_job(stores, job)
         if found is None:
             raise not_found(JOBS_SET.not_found_message(job))
         return found

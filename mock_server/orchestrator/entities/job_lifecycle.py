@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
+from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time, parse_time
 
 Record = dict[str, Any]
 
@@ -175,17 +175,31 @@ def settled(job: Record, now: float) -> Record:
         elif state == "Resumed":
             current = _started(current, now)
         elif state == "Running":
+            outcome = plan_.get("Outcome") or "Successful"
             current = ended(
-                current, event, plan_["Outcome"], plan_.get("Info"), plan_.get("OutputArguments")
+                current, event, outcome, plan_.get("Info"), plan_.get("OutputArguments")
             )
         else:  # Stopping
             current = ended(current, event, "Stopped")
     return current
 
 
+def not_before_its_history(job: Mapping[str, Any], now: float) -> float:
+    """`now`, or the job's last change when the clock was moved back before it: a job's own
+    times stay in order."""
+    last = job.get("LastModificationTime")
+    if not isinstance(last, str):
+        return now
+    try:
+        return max(now, parse_time(last))
+    except ValueError:
+        return now
+
+
 def stopped(job: Record, strategy: str, now: float) -> Record:
     """The job after a stop with `strategy` (`SoftStop` or `Kill`); raises `JobStateError`
     for a final job."""
+    now = not_before_its_history(job, now)
     state = job["State"]
     if state not in STOPPABLE:
         raise JobStateError(f"The job cannot be stopped: it is {state}.")
@@ -201,6 +215,7 @@ def suspended(job: Record, now: float) -> Record:
     """A running job suspended (waiting for a trigger), keeping the run time it has left."""
     if job["State"] != "Running":
         raise JobStateError(f"Only a running job can be suspended; this one is {job['State']}.")
+    now = not_before_its_history(job, now)
     plan_ = dict(job.get("Plan") or {})
     ends = plan_.get("EndsAt")
     plan_["RunSeconds"] = None if ends is None else max(ends - now, 0.0)
@@ -212,6 +227,7 @@ def resumed(job: Record, now: float) -> Record:
     """A suspended job resumed: `Resumed`, then `Running` at once for the time it had left."""
     if job["State"] != "Suspended":
         raise JobStateError(f"Only a suspended job can be resumed; this one is {job['State']}.")
+    now = not_before_its_history(job, now)
     return _stamped(job, now, State="Resumed", ResumeTime=orchestrator_time(now))
 
 
@@ -231,5 +247,6 @@ def finished(job: Record, now: float, outcome: str, info: str | None, output: st
         raise JobStateError(f"The job has already ended ({job['State']}).")
     if outcome not in OUTCOMES:
         raise JobStateError(f"A job ends Successful or Faulted, not {outcome!r}.")
+    now = not_before_its_history(job, now)
     started = job if job["State"] != "Pending" else _started(job, now)
     return ended(started, now, outcome, info, output)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from uipath_emulator.mock_server.orchestrator import odata
 from uipath_emulator.mock_server.orchestrator.entities import job_lifecycle as lifecycle
 from uipath_emulator.mock_server.orchestrator.entities.actions import (
     ActionContext,
@@ -46,6 +47,7 @@ from uipath_emulator.mock_server.orchestrator.representation import entity_conte
 from uipath_emulator.mock_server.orchestrator.spec.subset import component
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.collation import string_key
+from uipath_emulator.mock_server.world.dotnet import utf16_length
 from uipath_emulator.mock_server.world.store import TenantStores, TenantWrite
 
 COLLECTION = "/odata/Jobs"
@@ -68,6 +70,7 @@ STOP_STRATEGIES = {"SoftStop": "SoftStop", "Kill": "Kill", "1": "SoftStop", "2":
 MODERN_STRATEGIES = frozenset({"ModernJobsCount", "JobsCount"})
 CLASSIC_STRATEGIES = frozenset({"All", "RobotCount"})
 MAX_JOBS_COUNT = 100
+MAX_REFERENCE = 128
 JOBS_READ = frozenset({"OR.Jobs", "OR.Jobs.Read"})
 
 
@@ -113,14 +116,31 @@ def _answer(context: ActionContext, record: Record, status: int = 200) -> Action
     return ActionResult(status, body)
 
 
+def canonical_guid(value: Any) -> str | None:
+    """A GUID in its usual form (lower case, hyphens), from any form .NET parses (quotes,
+    braces, no hyphens, `urn:uuid:`); None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value.strip().strip("'")))
+    except ValueError:
+        return None
+
+
+def find_job(stores: TenantStores, identifier: Any) -> Record | None:
+    """The tenant's job with this key, in any form of the GUID, if any."""
+    guid = canonical_guid(identifier)
+    if guid is None:
+        return None
+    wanted = JOBS_SET.unique[0].key({"Key": guid})
+    return stores[JOBS].find(0, wanted) if wanted is not None else None
+
+
 def _find_by_key(
     write: TenantWrite | None, context: ActionContext, identifier: Any
 ) -> Record | None:
     """The job with this key (any case), if the caller's folder holds it."""
-    if not isinstance(identifier, str):
-        return None
-    wanted = JOBS_SET.unique[0].key({"Key": identifier.strip().strip("'")})
-    holder = context.stores[JOBS].find(0, wanted) if wanted is not None else None
+    holder = find_job(context.stores, identifier)
     if holder is None:
         return None
     record = write.get(JOBS, holder["Id"]) if write is not None else holder
@@ -175,10 +195,13 @@ def _inputs_text(release: Record, given: Any) -> tuple[str | None, dict[str, Any
 
 
 def _robots(write: TenantWrite, robot_ids: Any) -> list[Record]:
+    """The robots of `RobotIds`, each once; at most `MAX_JOBS_COUNT` of them."""
     if not isinstance(robot_ids, list) or not robot_ids:
         raise bad_request("The Specific strategy needs RobotIds: the robots to run the jobs on.")
+    if len(robot_ids) > MAX_JOBS_COUNT:
+        raise bad_request(f"RobotIds may name at most {MAX_JOBS_COUNT} robots.")
     robots = []
-    for robot_id in robot_ids:
+    for robot_id in dict.fromkeys(robot_ids) if _all_int(robot_ids) else robot_ids:
         if not isinstance(robot_id, int) or isinstance(robot_id, bool):
             raise bad_request(f"RobotIds holds {robot_id!r}, which is not an integer.")
         try:
@@ -186,6 +209,34 @@ def _robots(write: TenantWrite, robot_ids: Any) -> list[Record]:
         except LookupError:
             raise ApiError(404, "Robot does not exist.", ITEM_NOT_FOUND) from None
     return robots
+
+
+def _all_int(values: list[Any]) -> bool:
+    return all(isinstance(value, int) and not isinstance(value, bool) for value in values)
+
+
+def _given(info: Mapping[str, Any], member: str, default: Any) -> Any:
+    """The request's value of `member`, or `default` when it sends none (null)."""
+    value = info.get(member)
+    return default if value is None else value
+
+
+def _check_start_info(info: Mapping[str, Any]) -> None:
+    """What StartProcessDto bounds beyond JobDto: Reference length, InputFile as a GUID,
+    SpecificPriorityValue 1-100."""
+    reference = info.get("Reference")
+    if reference is not None and (
+        not isinstance(reference, str) or utf16_length(reference) > MAX_REFERENCE
+    ):
+        raise bad_request(f"Reference must be a string of at most {MAX_REFERENCE} characters.")
+    input_file = info.get("InputFile")
+    if input_file is not None and canonical_guid(input_file) is None:
+        raise bad_request("InputFile must be the GUID of an attachment.")
+    priority = info.get("SpecificPriorityValue")
+    if priority is not None and (
+        not isinstance(priority, int) or isinstance(priority, bool) or not 1 <= priority <= 100
+    ):
+        raise bad_request("SpecificPriorityValue must be an integer from 1 to 100.")
 
 
 def _simple_robot(robot: Record) -> Record:
@@ -232,9 +283,10 @@ def _new_job(
     fields: dict[str, Any] = {
         "Key": str(uuid.uuid4()),
         "State": "Pending",
-        "JobPriority": info.get("JobPriority") or release.get("JobPriority") or "Normal",
-        "SpecificPriorityValue": info.get("SpecificPriorityValue")
-        or release.get("SpecificPriorityValue"),
+        "JobPriority": _given(info, "JobPriority", _given(release, "JobPriority", "Normal")),
+        "SpecificPriorityValue": _given(
+            info, "SpecificPriorityValue", release.get("SpecificPriorityValue")
+        ),
         "Robot": _simple_robot(robot) if robot is not None else None,
         "Source": source,
         "SourceType": source_type,
@@ -270,6 +322,8 @@ def _start_jobs(context: ActionContext) -> ActionResult:
     if not isinstance(info, dict):
         raise bad_request('startInfo must not be null: {"startInfo": {"ReleaseName": ...}}.')
     strategy = info.get("Strategy")
+    if strategy is not None and not isinstance(strategy, str):
+        raise bad_request("Strategy must be a string, e.g. ModernJobsCount.")
     if strategy in CLASSIC_STRATEGIES:
         raise bad_request(
             f"The strategy '{strategy}' is not available in a modern folder; use "
@@ -277,6 +331,7 @@ def _start_jobs(context: ActionContext) -> ActionResult:
         )
     if strategy is not None and strategy not in MODERN_STRATEGIES | {"Specific"}:
         raise bad_request(f"Strategy '{strategy}' is not a start strategy.")
+    _check_start_info(info)
     batch = str(uuid.uuid4())
     with translated(JOBS_SET), context.stores.write() as write:
         release = _release(write, context, info)
@@ -373,14 +428,24 @@ def _resume_job(context: ActionContext) -> ActionResult:
 
 def _get_by_key(context: ActionContext) -> ActionResult:
     identifier = context.parameters.get("identifier", "")
+    if canonical_guid(identifier) is None:
+        raise bad_request(f"The key value '{identifier}' is not a valid Guid.")
+    pairs = [
+        (name, value)
+        for name, value in context.parameters.items()
+        if name.strip().startswith("$") and name.strip().lower() != "$format"
+    ]
     try:
-        uuid.UUID(identifier.strip().strip("'"))
-    except ValueError:
-        raise bad_request(f"The key value '{identifier}' is not a valid Guid.") from None
+        options = odata.parse_entity_options(pairs, JOBS_SET.odata)
+    except odata.ODataQueryError as error:
+        raise bad_request(error.message) from None
     found = _find_by_key(None, context, identifier)
     if found is None:
         raise not_found(JOBS_SET.not_found_message(identifier))
-    return _answer(context, found)
+    suffix = odata.context_suffix(options)
+    body = {"@odata.context": entity_context(context.service_root, JOBS_SET, suffix)}
+    body.update(item(JOBS_SET, odata.project(found, options)))
+    return ActionResult(200, body)
 
 
 def _check_loaded(

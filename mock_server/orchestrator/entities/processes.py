@@ -6,6 +6,9 @@ A package is declared in the world or added through the harness (`Id` the packag
 releases that run it, marked `IsProcessDeleted`, as Orchestrator's ReleaseDto says.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext, ActionResult
 from uipath_emulator.mock_server.orchestrator.entities.crud import translated
 from uipath_emulator.mock_server.orchestrator.entities.registry import (
@@ -44,6 +47,18 @@ def find_package(records: list[Record], package_id: str) -> Record | None:
     return None
 
 
+def _check_loaded(
+    records: list[Any], _tenant: Mapping[str, list[Any]]
+) -> tuple[int, str, str] | None:
+    """Each package names its id and its latest version."""
+    for index, record in enumerate(records):
+        for member in ("Id", "Version"):
+            value = record.get(member)
+            if not isinstance(value, str) or not value.strip():
+                return index, member, "a package needs its id and version"
+    return None
+
+
 def _delete(context: ActionContext) -> ActionResult:
     package_id = context.parameters.get("package", "")
     with translated(PROCESSES), context.stores.write() as write:
@@ -74,6 +89,7 @@ PROCESSES = EntitySet(
     unique=(Unique(("Id",), "A package with the id '{Id}' exists."),),
     type_annotation=False,
     complete=_complete,
+    check_loaded=_check_loaded,
     actions=(
         Action(
             "DeleteById",

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
 from uipath_emulator.mock_server.orchestrator.entities.job_lifecycle import FINAL, settled
 from uipath_emulator.mock_server.orchestrator.entities.processes import (
@@ -25,9 +26,14 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Unique,
 )
 from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
-from uipath_emulator.mock_server.orchestrator.errors import bad_request, folder_not_accessible
+from uipath_emulator.mock_server.orchestrator.errors import (
+    ApiError,
+    bad_request,
+    folder_not_accessible,
+)
 from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
+from uipath_emulator.mock_server.world.dotnet import utf16_length
 from uipath_emulator.mock_server.world.store import TenantWrite
 
 COLLECTION = "/odata/Releases"
@@ -38,6 +44,7 @@ JOBS = "Jobs"
 HAS_DEPENDENT_ITEMS = 1012
 MAX_INPUT_ARGUMENTS = 10_000
 EXECUTION_READ = frozenset({"OR.Execution", "OR.Execution.Read"})
+MAX_SECONDS = 10 * 365 * 86400
 
 
 def checked_arguments(text: Any, member: str) -> dict[str, Any]:
@@ -46,22 +53,35 @@ def checked_arguments(text: Any, member: str) -> dict[str, Any]:
         return {}
     if not isinstance(text, str):
         raise bad_request(f"{member} must be a string holding a JSON object.")
-    if len(text) > MAX_INPUT_ARGUMENTS:
+    if utf16_length(text) > MAX_INPUT_ARGUMENTS:
         raise bad_request(f"{member} must be at most {MAX_INPUT_ARGUMENTS} characters long.")
     try:
         parsed = json.loads(text)
-    except ValueError:
-        raise bad_request(f"{member} is not valid JSON: {text[:80]!r}.") from None
+    except (ValueError, RecursionError):
+        message = f"{member} is not valid JSON (or nests too deep): {text[:80]!r}."
+        raise bad_request(message) from None
     if not isinstance(parsed, dict):
         raise bad_request(f'{member} must be a JSON object, e.g. {{"Name": "Ada"}}.')
+    try:
+        dump_json(parsed)
+    except (UnicodeEncodeError, RecursionError):
+        raise bad_request(f"{member} has a string with a lone UTF-16 surrogate.") from None
     return parsed
 
 
-def _check_behavior(behavior: Mapping[str, Any] | None) -> None:
+def _behavior_problem(behavior: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """(member, message) when a JobBehavior's times are out of range."""
     for member in ("StartAfterSeconds", "RunSeconds"):
         seconds = (behavior or {}).get(member)
-        if seconds is not None and not 0 <= seconds <= 10 * 365 * 86400:
-            raise bad_request(f"JobBehavior.{member} must be between 0 and ten years.")
+        if seconds is not None and not 0 <= seconds <= MAX_SECONDS:
+            return f"JobBehavior.{member}", "must be between 0 and ten years (in seconds)"
+    return None
+
+
+def _check_behavior(behavior: Mapping[str, Any] | None) -> None:
+    problem = _behavior_problem(behavior)
+    if problem is not None:
+        raise bad_request(f"{problem[0]} {problem[1]}.")
 
 
 def _prepare(
@@ -146,6 +166,13 @@ def _check_loaded(
                 "ProcessVersion",
                 f"the package has no version {record.get('ProcessVersion')}",
             )
+        try:
+            checked_arguments(record.get("InputArguments"), "InputArguments")
+        except ApiError as error:
+            return index, "InputArguments", error.message
+        behavior = _behavior_problem(record.get("JobBehavior"))
+        if behavior is not None:
+            return index, behavior[0], behavior[1]
     return None
 
 
