@@ -17,12 +17,6 @@ from uipath_emulator.contract_tests.targets import Target
 
 JOBS_READ = 20
 """How many of the newest jobs the read properties draw from."""
-EMULATOR_STARTS = (
-    ("HelloWorld", "Shared"),
-    ("AlwaysFails", "Shared"),
-    ("InvoiceProcessing", "Finance"),
-)
-"""The well-known world's processes started on an emulator before jobs are read."""
 FINAL_STATES = frozenset({"Successful", "Faulted", "Stopped"})
 _FRACTION = re.compile(r"\.(\d+)")
 
@@ -36,12 +30,8 @@ def instant(text: str) -> datetime:
 
 
 def newest_jobs(target: Target, api: UiPathClient) -> list[dict[str, Any]]:
-    """Up to `JOBS_READ` of the newest jobs of every folder the app may use (on an emulator,
-    after starting three and letting two end); skipped on the cloud when there is none."""
-    if target.control is not None:
-        for name, folder in EMULATOR_STARTS:
-            api.processes.start(name, folder=folder)
-        target.control.advance_clock(10)
+    """Up to `JOBS_READ` of the newest jobs of every folder the app may use (the emulator's
+    world has three that have ended); skipped on the cloud when there is none."""
     try:
         jobs = api.jobs.list(orderby="CreationTime desc", top=JOBS_READ).items
     except APIError as error:

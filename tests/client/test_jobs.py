@@ -175,6 +175,11 @@ def test_restart_of_an_ended_job_starts_a_new_one(uipath_client: UiPathClient) -
     assert uipath_client.jobs.get(again)["InputArguments"] == job["InputArguments"]
 
 
+SEEDED_JOBS = 3
+"""The well-known world's ended jobs (Ids 1 to 3)."""
+SHARED_SEEDED_JOBS = 2
+
+
 def test_list_filters_orders_and_pages(
     uipath_emulator: Emulator, uipath_client: UiPathClient
 ) -> None:
@@ -184,14 +189,16 @@ def test_list_filters_orders_and_pages(
         started.append(start_one(uipath_client, release, "Shared", Name="X"))
         uipath_emulator.clock.advance(1)
     uipath_emulator.clock.advance(10)
-    faulted = uipath_client.jobs.list(filter="State eq 'Faulted'", count=True)
+    own = f"Id gt {SEEDED_JOBS}"
+    faulted = uipath_client.jobs.list(filter=f"State eq 'Faulted' and {own}", count=True)
     assert [job["Key"] for job in faulted.items] == [started[1]["Key"]]
     assert faulted.count == 1
     newest = uipath_client.jobs.list(orderby="CreationTime desc", top=2).items
     assert [job["Key"] for job in newest] == [started[2]["Key"], started[1]["Key"]]
     assert {job["InputArguments"] for job in newest} == {None}
     walked = [job["Key"] for job in uipath_client.jobs.iter(folder="Shared", page_size=2)]
-    assert walked == [job["Key"] for job in started]
+    assert walked[-3:] == [job["Key"] for job in started]
+    assert len(walked) == 3 + SHARED_SEEDED_JOBS
 
 
 def test_processes_list_across_folders_and_in_one(uipath_client: UiPathClient) -> None:

@@ -31,6 +31,7 @@ CHECKS = REGISTERED_CHECKS.get_all()
 ODATA_TEXT_OPTIONS = frozenset({"$filter", "$orderby", "$select", "$expand"})
 _ACCEPTANCE = "positive_data_acceptance"
 _ROBOT_ASSETS = "/odata/Assets/UiPath.Server.Configuration.OData."
+_JOBS = "/odata/Jobs/UiPath.Server.Configuration.OData."
 _STATE_DEPENDENT = {
     ("DELETE", "/odata/Folders({key})"),
     ("POST", "/odata/Assets"),
@@ -46,6 +47,17 @@ _STATE_DEPENDENT = {
     ("POST", "/odata/Queues/UiPathODataSvc.StartTransaction"),
     ("POST", "/odata/Queues({key})/UiPathODataSvc.SetTransactionResult"),
     ("POST", "/odata/QueueItems({key})/UiPathODataSvc.SetTransactionProgress"),
+    ("POST", "/odata/Releases"),
+    ("PUT", "/odata/Releases({key})"),
+    ("PATCH", "/odata/Releases({key})"),
+    ("DELETE", "/odata/Releases({key})"),
+    ("DELETE", "/odata/Processes('{package}')"),
+    ("POST", _JOBS + "StartJobs"),
+    ("POST", _JOBS + "StopJobs"),
+    ("POST", "/odata/Jobs({key})/UiPath.Server.Configuration.OData.StopJob"),
+    ("POST", _JOBS + "RestartJob"),
+    ("POST", _JOBS + "ResumeJob"),
+    ("GET", _JOBS + "GetByKey(identifier={identifier})"),
 }
 """Operations whose answer to a schema-valid request depends on the world's state."""
 

@@ -62,6 +62,11 @@ def read(http: FlaskClient, key: str, folder: dict[str, str] = SHARED) -> dict[s
     return dict(response.get_json())
 
 
+SEEDED = 3
+"""Jobs of the well-known world (Ids 1 to 3, all ended); a test's own jobs come after."""
+OWN = f"$filter=Id gt {SEEDED}"
+
+
 def job_count(emulator: Emulator) -> int:
     """How many jobs the tenant holds."""
     return emulator.entities(ORGANIZATION, TENANT, "Jobs").count()
@@ -145,7 +150,7 @@ def test_bad_starts_are_refused_and_start_nothing(
     InputArguments, an unknown Source, a classic strategy, a bad count or unknown robots is
     refused in Orchestrator's error shape, and no job is stored."""
     assert_orchestrator_error(start(http, **info), status, code)
-    assert job_count(emulator) == 0
+    assert job_count(emulator) == SEEDED
 
 
 def test_start_without_start_info_or_folder_is_refused(http: FlaskClient) -> None:
@@ -190,7 +195,7 @@ def test_listing_nulls_arguments_that_reads_by_key_and_id_answer(
     GetByKey and Jobs({Id}) answer them; GetByKey agrees with Jobs({Id})."""
     job = started(http, ReleaseName="HelloWorld", InputArguments='{"Name":"Bo"}')
     emulator.clock.advance(10)
-    (listed,) = call(http, "GET", JOBS).get_json()["value"]
+    (listed,) = call(http, "GET", f"{JOBS}?{OWN}").get_json()["value"]
     assert all(listed[member] is None for member in ARGUMENT_MEMBERS)
     keyed = read(http, job["Key"])
     by_id = call(http, "GET", f"{JOBS}({job['Id']})", headers=SHARED).get_json()
@@ -369,9 +374,9 @@ def test_listing_without_folder_covers_the_caller_folders(
     )
     shared = started(http, ReleaseName="HelloWorld")
     started(http, {"X-UIPATH-FolderPath": "HR"}, ReleaseName="Payroll")
-    robot = call(http, "GET", JOBS, token_for(http, FINANCE_ROBOT)).get_json()["value"]
+    robot = call(http, "GET", f"{JOBS}?{OWN}", token_for(http, FINANCE_ROBOT)).get_json()["value"]
     assert [job["Id"] for job in robot] == [shared["Id"]]
-    assert call(http, "GET", JOBS).get_json()["@odata.count"] == 2
+    assert call(http, "GET", f"{JOBS}?{OWN}").get_json()["@odata.count"] == 2
 
 
 def test_robot_token_starts_in_its_folders(http: FlaskClient) -> None:
@@ -384,7 +389,9 @@ def test_odata_orders_and_selects_case_insensitively(http: FlaskClient) -> None:
     """`$orderby=creationTime desc` and `$select=key,releaseName,state` work, as live."""
     ids = [started(http, ReleaseName=name)["Id"] for name in ("HelloWorld", "AlwaysFails")]
     response = call(
-        http, "GET", f"{JOBS}?$orderby=creationTime desc,Id desc&$select=key,releaseName,state"
+        http,
+        "GET",
+        f"{JOBS}?$orderby=creationTime desc,Id desc&$select=key,releaseName,state&{OWN}",
     )
     rows = response.get_json()["value"]
     assert [row["ReleaseName"] for row in rows] == ["AlwaysFails", "HelloWorld"]
@@ -397,7 +404,7 @@ def test_odata_orders_and_selects_case_insensitively(http: FlaskClient) -> None:
 
 @pytest.mark.parametrize(("skip", "top"), [(0, 2), (1, 3), (4, 10), (9, 1)])
 def test_folder_pages_count_and_order_like_a_full_pass(
-    http: FlaskClient, skip: int, top: int
+    http: FlaskClient, emulator: Emulator, skip: int, top: int
 ) -> None:
     """A page of the jobs of some folders (no `$filter`, no `$orderby`) holds the right jobs in
     key order and counts all of them, as a pass over every job would."""
@@ -407,10 +414,20 @@ def test_folder_pages_count_and_order_like_a_full_pass(
         started(http, folder, ReleaseName=releases[folder["X-UIPATH-FolderPath"]])["Id"]
         for folder in folders
     ]
-    shared = [job_id for job_id, folder in zip(ids, folders, strict=True) if folder is SHARED]
+    seeded = emulator.jobs().list()[:SEEDED]
+    names = {1: "Shared", 2: "Finance"}
+    everything = [*(job["Id"] for job in seeded), *ids]
+    in_folder = {
+        **{job["Id"]: names[job["OrganizationUnitId"]] for job in seeded},
+        **{
+            job_id: folder["X-UIPATH-FolderPath"]
+            for job_id, folder in zip(ids, folders, strict=True)
+        },
+    }
+    shared = [job_id for job_id in everything if in_folder[job_id] == "Shared"]
     body = call(http, "GET", f"{JOBS}?$skip={skip}&$top={top}", headers=SHARED).get_json()
     assert [row["Id"] for row in body["value"]] == shared[skip : skip + top]
     assert body["@odata.count"] == len(shared)
     everywhere = call(http, "GET", f"{JOBS}?$skip={skip}&$top={top}").get_json()
-    assert [row["Id"] for row in everywhere["value"]] == ids[skip : skip + top]
-    assert everywhere["@odata.count"] == len(ids)
+    assert [row["Id"] for row in everywhere["value"]] == everything[skip : skip + top]
+    assert everywhere["@odata.count"] == len(everything)

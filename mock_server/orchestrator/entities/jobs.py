@@ -43,6 +43,7 @@ from uipath_emulator.mock_server.orchestrator.errors import (
     bad_request,
     not_found,
 )
+from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
 from uipath_emulator.mock_server.orchestrator.representation import entity_context, item
 from uipath_emulator.mock_server.orchestrator.spec.subset import component
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
@@ -62,6 +63,7 @@ RESUME_JOB = f"{COLLECTION}/{SERVICE}.ResumeJob"
 GET_BY_KEY = f"{COLLECTION}/{SERVICE}.GetByKey(identifier={{identifier}})"
 JOBS = "Jobs"
 ROBOTS = "Robots"
+FOLDERS = "Folders"
 UNFINISHED = "unfinished"
 NEXT_EVENT = "next job event"
 """Where a store's derived values keep when its next job changes by itself."""
@@ -455,6 +457,20 @@ def _check_loaded(
     return outside_folders(records, tenant)
 
 
+def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
+    """Folder path and key from the world's folders."""
+    folders = {folder.get("Id"): folder for folder in tenant.get(FOLDERS, [])}
+    paths = folder_paths(tenant.get(FOLDERS, []))
+    return [
+        {
+            **record,
+            "OrganizationUnitFullyQualifiedName": paths.get(record.get("OrganizationUnitId")),
+            "FolderKey": folders.get(record.get("OrganizationUnitId"), {}).get("Key"),
+        }
+        for record in records
+    ]
+
+
 JOBS_SET = EntitySet(
     name="Jobs",
     label="Job",
@@ -468,6 +484,7 @@ JOBS_SET = EntitySet(
     refresh=refresh,
     listed=_listed,
     check_loaded=_check_loaded,
+    complete_loaded=_complete_loaded,
     extra_scopes={GET_BY_KEY: JOBS_READ},
     actions=(
         post_action(f"{SERVICE}.StartJobs", _start_jobs, route=START_JOBS, status=201),
