@@ -156,14 +156,14 @@ class Transport:
         except requests.exceptions.SSLError as exc:
             # A TLS failure does not go away by retrying: most often https:// was used
             # for a plain-HTTP server (such as a local emulator).
-            reason = _scrubbed(_reason(exc), secret)
+            reason = _reason(exc, secret)
             raise TransportError(
                 f"{method} {shown_url}: TLS handshake failed ({reason}); if the server speaks "
                 "plain HTTP (uipath-mock does), use an http:// URL",
                 method=method,
                 url=shown_url,
                 attempts=attempt,
-            ) from exc
+            ) from (None if secret else exc)  # the cause's text would show the signature
         except _RETRYABLE_EXCEPTIONS as exc:
             logger.debug(
                 "%s %s failed on attempt %d: %s",
@@ -174,21 +174,21 @@ class Transport:
             )
             if not is_last:
                 return None
-            reason = _scrubbed(_reason(exc), secret)
+            reason = _reason(exc, secret)
             raise TransportError(
                 f"{method} {shown_url}: {reason} (after {attempt} attempt(s))",
                 method=method,
                 url=shown_url,
                 attempts=attempt,
-            ) from exc
+            ) from (None if secret else exc)  # the cause's text would show the signature
         except requests.RequestException as exc:
-            reason = _scrubbed(_reason(exc), secret)
+            reason = _reason(exc, secret)
             raise TransportError(
                 f"{method} {shown_url} failed: {reason}",
                 method=method,
                 url=shown_url,
                 attempts=attempt,
-            ) from exc
+            ) from (None if secret else exc)  # the cause's text would show the signature
 
 
 def _scrubbed(text: str, secret: str) -> str:
@@ -196,8 +196,9 @@ def _scrubbed(text: str, secret: str) -> str:
     return text.replace(secret, "<redacted>") if secret else text
 
 
-def _reason(exc: BaseException) -> str:
-    """What went wrong, in a few words: the innermost cause that says it plainly."""
+def _reason(exc: BaseException, secret: str = "") -> str:
+    """What went wrong, in a few words: the innermost cause that says it plainly (a
+    pre-signed URI's query taken out)."""
     causes: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and len(causes) < 10:
@@ -219,4 +220,4 @@ def _reason(exc: BaseException) -> str:
             return "the connection was reset"
         if type(cause).__name__ == "SSLError" and cause.args and isinstance(cause.args[-1], str):
             return cause.args[-1]
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
+    return f"{type(exc).__name__}: {_scrubbed(str(exc), secret)[:200]}"

@@ -237,6 +237,7 @@ class Emulator:
                     durable.folded()
                 durable.snapshot(orjson.dumps(dump_world(world)))
             self._attach(world)
+            self.uri_signer = UriSigner()  # a URI of the old world grants nothing in the new
             for tenant in old.tenants():
                 tenant.entities.retire()
             self.world = world

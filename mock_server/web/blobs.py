@@ -32,6 +32,7 @@ from uipath_emulator.mock_server.orchestrator.storage.signing import (
     BlobGrant,
     parse_expiry,
 )
+from uipath_emulator.mock_server.orchestrator.timestamps import parse_time
 from uipath_emulator.mock_server.persistence import PersistenceError
 from uipath_emulator.mock_server.web.context import emulator_of
 from uipath_emulator.mock_server.web.middleware import BODY_TOO_LARGE
@@ -91,7 +92,7 @@ def _grant(request: Request, now: float) -> BlobGrant:
     """The grant the URI claims, if its signature, expiry and permission hold; 403 otherwise."""
     raw_path = request.path.removeprefix(BLOB_PREFIX + "/")
     parts = raw_path.split("/", 3)
-    if len(parts) != 4 or not (parts[2].isascii() and parts[2].isdigit()):
+    if len(parts) != 4 or not (parts[2].isascii() and parts[2].isdigit() and len(parts[2]) <= 19):
         raise StorageError(400, "InvalidUri", "The requested URI does not represent any resource.")
     organization, tenant, bucket, rest = parts
     if any(segment in (".", "..") for segment in rest.replace("\\", "/").split("/")):
@@ -144,7 +145,7 @@ def _headers(response: Response, record: dict[str, Any]) -> None:
     )
     modified = record.get("LastModified")
     if modified:
-        moment = datetime.fromisoformat(modified[:19]).replace(tzinfo=UTC)
+        moment = datetime.fromtimestamp(int(parse_time(modified)), UTC)
         response.headers["Last-Modified"] = format_datetime(moment, usegmt=True)
     response.headers["x-ms-blob-type"] = "BlockBlob"
 

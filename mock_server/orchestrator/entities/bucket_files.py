@@ -17,8 +17,9 @@ from typing import Any
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet, Record
 from uipath_emulator.mock_server.orchestrator.errors import bad_request, conflict
+from uipath_emulator.mock_server.orchestrator.storage.limits import MAX_FILE_BYTES
 from uipath_emulator.mock_server.orchestrator.storage.paths import InvalidPathError, file_path
-from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
+from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time, wire_time
 from uipath_emulator.mock_server.world.store import TenantStores, TenantWrite
 
 NAME = "BucketFiles"
@@ -56,7 +57,26 @@ def _settled(record: Record) -> Record:
         data = base64.b64decode(str(record.get("Content") or ""), validate=True)
     except (binascii.Error, ValueError):
         raise ContentError("Content", "Content must be base64.") from None
-    return {**record, "FullPath": path, "Size": len(data)}
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError("Content", f"A file holds at most {MAX_FILE_BYTES} bytes.")
+    content_type = record.get("ContentType")
+    if content_type is not None and not _is_header_value(content_type):
+        raise ContentError("ContentType", "ContentType must be a media type on one line.")
+    settled = {**record, "FullPath": path, "Size": len(data)}
+    modified = record.get("LastModified")
+    if modified is not None:
+        try:
+            settled["LastModified"] = wire_time(modified)
+        except (ValueError, TypeError, OverflowError):
+            raise ContentError(
+                "LastModified", "LastModified must be a date-time, e.g. 2026-01-05T10:13:20Z."
+            ) from None
+    return settled
+
+
+def _is_header_value(text: Any) -> bool:
+    """Printable ASCII on one line: what an HTTP header can carry back."""
+    return isinstance(text, str) and all(0x20 <= ord(character) < 0x7F for character in text)
 
 
 def _prepare(

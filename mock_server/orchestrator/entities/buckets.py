@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,6 +54,7 @@ from uipath_emulator.mock_server.orchestrator.storage.signing import (
     BlobGrant,
 )
 from uipath_emulator.mock_server.world.collation import string_key
+from uipath_emulator.mock_server.world.dotnet import canonical_guid
 from uipath_emulator.mock_server.world.store import TenantWrite
 
 COLLECTION = "/odata/Buckets"
@@ -69,6 +71,8 @@ EXTERNAL_STORAGE = (
     "CredentialStoreId",
     "Password",
 )
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+"""What ASP.NET binds to an Int32 query parameter (no `_`, no other digits)."""
 DEFAULT_TAKE_HINT = 500
 MAX_TAKE_HINT = 1000
 READ_SCOPES = frozenset({"OR.Buckets", "OR.Buckets.Read"})
@@ -85,9 +89,11 @@ def _prepare(
             raise bad_request(
                 f"{member} must be null: only Orchestrator's built-in storage is emulated."
             )
-    if old is not None and string_key(str(record.get("Identifier"))) != string_key(
-        str(old.get("Identifier"))
-    ):
+    identifier = canonical_guid(record.get("Identifier"))
+    if identifier is None:
+        raise bad_request("Identifier must be a GUID, e.g. 6f1d3c2a-8b4e-4f5a-9c7d-0e1f2a3b4c5d.")
+    record["Identifier"] = identifier
+    if old is not None and identifier != canonical_guid(old.get("Identifier")):
         raise bad_request("The Identifier of a bucket cannot be changed.")
     return record
 
@@ -121,10 +127,9 @@ def _path(context: ActionContext, name: str = "path") -> str:
 def _count(context: ActionContext, name: str, maximum: int) -> int:
     """A whole-number query parameter (0 when missing); 400 outside 0 to `maximum`."""
     text = context.parameters.get(name) or "0"
-    try:
-        value = int(text)
-    except ValueError:
-        raise bad_request(f"The value '{text}' is not valid for {name}.") from None
+    if not _WHOLE_NUMBER.fullmatch(text.strip()):
+        raise bad_request(f"The value '{text}' is not valid for {name}.")
+    value = int(text)
     if not 0 <= value <= maximum:
         raise bad_request(f"{name} must be between 0 and {maximum}.")
     return value
@@ -302,7 +307,8 @@ def _list_files(context: ActionContext) -> ActionResult:
 
 
 def _get_by_key(context: ActionContext) -> ActionResult:
-    identifier = string_key(context.parameters.get("identifier", "").strip("'"))
+    given = context.parameters.get("identifier", "")
+    identifier = string_key(canonical_guid(given) or given.strip("'"))
     for bucket in context.stores[BUCKETS.name].snapshot():
         if string_key(str(bucket.get("Identifier", ""))) == identifier and crud.in_scope(
             BUCKETS, context, bucket

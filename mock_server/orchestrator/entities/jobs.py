@@ -48,7 +48,7 @@ from uipath_emulator.mock_server.orchestrator.representation import entity_conte
 from uipath_emulator.mock_server.orchestrator.spec.subset import component
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.collation import string_key
-from uipath_emulator.mock_server.world.dotnet import utf16_length
+from uipath_emulator.mock_server.world.dotnet import canonical_guid, utf16_length
 from uipath_emulator.mock_server.world.store import TenantStores, TenantWrite
 
 COLLECTION = "/odata/Jobs"
@@ -116,17 +116,6 @@ def _answer(context: ActionContext, record: Record, status: int = 200) -> Action
     body = {"@odata.context": entity_context(context.service_root, JOBS_SET, None)}
     body.update(item(JOBS_SET, record))
     return ActionResult(status, body)
-
-
-def canonical_guid(value: Any) -> str | None:
-    """A GUID in its usual form (lower case, hyphens), from any form .NET parses (quotes,
-    braces, no hyphens, `urn:uuid:`); None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value.strip().strip("'")))
-    except ValueError:
-        return None
 
 
 def find_job(stores: TenantStores, identifier: Any) -> Record | None:

@@ -26,6 +26,8 @@ def file_path(text: str) -> str:
             )
         if any(ord(character) < 0x20 or ord(character) == 0x7F for character in segment):
             raise InvalidPathError(f"The path {text!r} is not valid: it holds a control character.")
+        if any(0xD800 <= ord(character) <= 0xDFFF for character in segment):
+            raise InvalidPathError(f"The path {text!r} is not valid: it holds a lone surrogate.")
     stored = "/" + "/".join(segments)
     if len(stored) > MAX_PATH_LENGTH:
         raise InvalidPathError(f"The path is longer than {MAX_PATH_LENGTH} characters.")
