@@ -302,11 +302,13 @@ class EntitySet:
         self, records: list[Any], tenant: Mapping[str, list[Any]]
     ) -> tuple[int, str, str] | None:
         """What is wrong with a world's records of the set together, if anything."""
-        return self.check_loaded(records, tenant) if self.check_loaded is not None else None
+        if self.check_loaded is None or not records:
+            return None
+        return self.check_loaded(records, tenant)
 
     def loaded(self, records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
         """A world's records of the set as they are stored."""
-        if self.complete_loaded is None:
+        if self.complete_loaded is None or not records:
             return records
         return self.complete_loaded(records, tenant)
 
