@@ -29,7 +29,6 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
 )
 from uipath_emulator.mock_server.orchestrator.spec.subset import (
     FOLDER_HEADER,
-    has_operation,
     operation,
     operation_takes_folder,
 )
@@ -264,8 +263,8 @@ def _folder_parameters(
 ) -> list[dict[str, Any]]:
     """The folder header, where the spec requires it (its other three forms are accepted too);
     optional on a listing that, without one, covers every folder the caller may use."""
-    if has_operation(spec_path, method) and not operation_takes_folder(spec_path, method):
-        return []  # an operation the spec lacks takes the header as the set's others do
+    if not operation_takes_folder(spec_path, method):
+        return []
     across = "" if required else " Without one, the listing covers every folder the caller may use."
     return [
         {

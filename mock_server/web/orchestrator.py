@@ -57,7 +57,6 @@ from uipath_emulator.mock_server.orchestrator.representation import (
 )
 from uipath_emulator.mock_server.orchestrator.spec.subset import (
     find_operation,
-    has_operation,
     operation_permissions,
     operation_takes_folder,
     path_methods,
@@ -188,9 +187,7 @@ class _Router:
             emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
         )
         scopes = entity_set.scopes(spec_path, method)
-        takes_folder = entity_set.folder_scoped and (
-            operation_takes_folder(spec_path, method) or not has_operation(spec_path, method)
-        )
+        takes_folder = entity_set.folder_scoped and operation_takes_folder(spec_path, method)
         if scopes:  # none: "OAuth authentication is not supported" (the handler decides)
             # `OR.Default` counts where folder roles decide: folder-scoped operations, and the
             # sets whose records the caller's folders decide (the folder tree itself)
@@ -334,9 +331,9 @@ class _Router:
         key: str | None = None,
         **parameters: str,
     ) -> Response:
-        if action.handler is None:  # a listing function
-            return self.list(entity_set, organization, tenant, spec_path=action.spec_path)
         rules = action.rules_of or action.spec_path
+        if action.handler is None:  # a listing function
+            return self.list(entity_set, organization, tenant, spec_path=rules)
         call = self.call(entity_set, rules, action.method, organization, tenant)
         context = replace(
             call,
@@ -518,7 +515,7 @@ def _register(service: Service, router: _Router, entity_set: EntitySet) -> None:
         rule = PREFIX + action.rule(collection.removeprefix(PREFIX), entity.removeprefix(PREFIX))
         router.serve(rule, action.method)
         view = (
-            partial(router.list, entity_set, spec_path=action.spec_path)
+            partial(router.list, entity_set, spec_path=action.rules_of or action.spec_path)
             if action.lists
             else partial(router.action, entity_set, action)
         )

@@ -7,6 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.identity.helpers import credentials_form, post_token
 from tests.orchestrator.helpers import (
     assert_not_authorized,
     assert_orchestrator_error,
@@ -17,6 +18,7 @@ from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.timestamps import parse_time
 from uipath_emulator.mock_server.well_known import (
     FINANCE_ROBOT,
+    FULL,
     ORGANIZATION,
     READONLY,
     TENANT,
@@ -431,3 +433,15 @@ def test_folder_pages_count_and_order_like_a_full_pass(
     everywhere = call(http, "GET", f"{JOBS}?$skip={skip}&$top={top}").get_json()
     assert [row["Id"] for row in everywhere["value"]] == everything[skip : skip + top]
     assert everywhere["@odata.count"] == len(everything)
+
+
+@pytest.mark.parametrize(
+    ("scope", "status"), [("OR.Jobs.Read", 200), ("OR.Jobs", 200), ("OR.Jobs.Write", 403)]
+)
+def test_get_by_key_follows_the_listing_rules(http: FlaskClient, scope: str, status: int) -> None:
+    """GetByKey, which 20.0 lacks, takes the scopes of `GET Jobs` (a read scope, not Write)."""
+    job = started(http, ReleaseName="HelloWorld")
+    form = credentials_form(FULL, scope=scope)
+    token = post_token(http, form).get_json()["access_token"]
+    response = call(http, "GET", by_key(job["Key"]), token, headers=SHARED)
+    assert response.status_code == status, response.data

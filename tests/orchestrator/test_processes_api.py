@@ -4,9 +4,10 @@ import json
 
 from flask.testing import FlaskClient
 
+from tests.identity.helpers import credentials_form, post_token
 from tests.orchestrator.helpers import assert_orchestrator_error, call
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import FULL, ORGANIZATION, TENANT
 
 ODATA = f"/{ORGANIZATION}/{TENANT}/orchestrator_/odata"
 SERVICE = "UiPath.Server.Configuration.OData"
@@ -132,3 +133,12 @@ def test_bad_job_behavior_is_refused(http: FlaskClient, emulator: Emulator) -> N
         )
         assert response.status_code == 400, response.data
     assert releases.count() == 3
+
+
+def test_list_releases_takes_the_listing_scopes(http: FlaskClient) -> None:
+    """ListReleases, which 20.0 lacks, takes the scopes of `GET Releases`: a write-only token
+    gets 403, a read token the processes."""
+    for scope, status in (("OR.Execution.Write", 403), ("OR.Execution.Read", 200)):
+        form = credentials_form(FULL, scope=scope)
+        token = post_token(http, form).get_json()["access_token"]
+        assert call(http, "GET", LIST_RELEASES, token).status_code == status

@@ -73,7 +73,6 @@ MODERN_STRATEGIES = frozenset({"ModernJobsCount", "JobsCount"})
 CLASSIC_STRATEGIES = frozenset({"All", "RobotCount"})
 MAX_JOBS_COUNT = 100
 MAX_REFERENCE = 128
-JOBS_READ = frozenset({"OR.Jobs", "OR.Jobs.Read"})
 
 
 @cache
@@ -474,7 +473,6 @@ JOBS_SET = EntitySet(
     listed=_listed,
     check_loaded=_check_loaded,
     complete_loaded=_complete_loaded,
-    extra_scopes={GET_BY_KEY: JOBS_READ},
     actions=(
         post_action(f"{SERVICE}.StartJobs", _start_jobs, route=START_JOBS, status=201),
         post_action(f"{SERVICE}.StopJobs", _stop_jobs, route=STOP_JOBS),
@@ -488,6 +486,7 @@ JOBS_SET = EntitySet(
             _get_by_key,
             writes=False,
             parameters="(identifier=<identifier>)",
+            rules_of=COLLECTION,
         ),
     ),
 )

@@ -240,15 +240,24 @@ class EntitySet:
             self.type, key=self.key, expandable=self.expandable, filter_only=self.filter_only
         )
 
+    @cached_property
+    def _scopes_by_operation(self) -> dict[tuple[str, str], frozenset[str]]:
+        return {}
+
     def scopes(self, spec_path: str, method: str) -> frozenset[str]:
-        """The scopes that allow `METHOD spec_path` (any one of them)."""
+        """The scopes that allow `METHOD spec_path` (any one of them); worked out once."""
+        found = self._scopes_by_operation.get((spec_path, method))
+        if found is not None:
+            return found
         extra = self.extra_scopes.get(
             f"{method} {spec_path}", self.extra_scopes.get(spec_path, frozenset())
         )
         try:
-            return operation_scopes(spec_path, method) | extra
+            found = operation_scopes(spec_path, method) | extra
         except KeyError:  # an operation the 20.0 spec lacks: the declared scopes only
-            return extra
+            found = extra
+        self._scopes_by_operation[(spec_path, method)] = found
+        return found
 
     @cached_property
     def secret_members(self) -> tuple[str, ...]:

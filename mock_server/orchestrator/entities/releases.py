@@ -43,7 +43,6 @@ FOLDERS = "Folders"
 JOBS = "Jobs"
 HAS_DEPENDENT_ITEMS = 1012
 MAX_INPUT_ARGUMENTS = 10_000
-EXECUTION_READ = frozenset({"OR.Execution", "OR.Execution.Read"})
 MAX_SECONDS = 10 * 365 * 86400
 
 
@@ -195,7 +194,6 @@ RELEASES = EntitySet(
     before_delete=_before_delete,
     check_loaded=_check_loaded,
     complete_loaded=_complete_loaded,
-    extra_scopes={LIST_RELEASES: EXECUTION_READ},
     actions=(
         Action(
             "UiPath.Server.Configuration.OData.ListReleases",
@@ -203,6 +201,7 @@ RELEASES = EntitySet(
             LIST_RELEASES,
             writes=False,
             lists=True,
+            rules_of=COLLECTION,
         ),
     ),
 )

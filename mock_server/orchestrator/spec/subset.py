@@ -128,13 +128,6 @@ def operation_permissions(path: str, method: str) -> tuple[frozenset[str], ...]:
 
 
 @cache
-def has_operation(path: str, method: str) -> bool:
-    """Whether the 20.0 spec has `METHOD path` (an operation it lacks takes a folder header on
-    a folder-scoped set, as the set's others do)."""
-    item = spec_subset()["paths"].get(path)
-    return item is not None and method.lower() in item
-
-
 def operation_takes_folder(path: str, method: str) -> bool:
     """Whether the spec requires the folder header (`X-UIPATH-OrganizationUnitId`) there."""
     try:
