@@ -445,3 +445,22 @@ def test_get_by_key_follows_the_listing_rules(http: FlaskClient, scope: str, sta
     token = post_token(http, form).get_json()["access_token"]
     response = call(http, "GET", by_key(job["Key"]), token, headers=SHARED)
     assert response.status_code == status, response.data
+
+
+def test_restart_applies_select_and_refuses_a_bad_one_before_restarting(
+    http: FlaskClient, emulator: Emulator
+) -> None:
+    """RestartJob answers the new job with `$select`; a bad `$select` is 400 and restarts
+    nothing."""
+    job = started(http, ReleaseName="AlwaysFails")
+    emulator.clock.advance(10)
+    before = job_count(emulator)
+    bad = call(http, "POST", f"{RESTART}?$select=Nope", json={"jobId": job["Id"]}, headers=SHARED)
+    assert_orchestrator_error(bad, 400, 1000)
+    assert job_count(emulator) == before
+    response = call(
+        http, "POST", f"{RESTART}?$select=Id,State", json={"jobId": job["Id"]}, headers=SHARED
+    )
+    body = response.get_json()
+    assert {name for name in body if not name.startswith("@")} == {"Id", "State"}
+    assert body["@odata.context"].endswith("#Jobs(Id,State)/$entity")

@@ -82,14 +82,6 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def input_arguments(text: str | None) -> dict[str, Any]:
-    """A job's input arguments as a dict (a JSON object string, or none)."""
-    if not text:
-        return {}
-    parsed = json.loads(text)
-    return parsed if isinstance(parsed, dict) else {}
-
-
 def plan(release: Mapping[str, Any], inputs: Mapping[str, Any], now: float) -> dict[str, Any]:
     """A new job's plan from its release's behaviour, started at `now`."""
     rules = behavior(release)

@@ -111,10 +111,26 @@ def _listed(record: Record) -> Record:
     return {**record, **dict.fromkeys(LISTING_NULLS)}
 
 
-def _answer(context: ActionContext, record: Record, status: int = 200) -> ActionResult:
-    body = {"@odata.context": entity_context(context.service_root, JOBS_SET, None)}
-    body.update(item(JOBS_SET, record))
-    return ActionResult(status, body)
+def _entity_options(context: ActionContext) -> odata.QueryOptions:
+    """The call's `$select`/`$expand` for the one job it answers (400 for bad ones), read
+    before anything is written."""
+    pairs = [
+        (name, value)
+        for name, value in context.parameters.items()
+        if name.strip().startswith("$") and name.strip().lower() != "$format"
+    ]
+    try:
+        return odata.parse_entity_options(pairs, JOBS_SET.odata)
+    except odata.ODataQueryError as error:
+        raise bad_request(error.message) from None
+
+
+def _answer(context: ActionContext, record: Record, options: odata.QueryOptions) -> ActionResult:
+    """One job as an entity answer, with the call's `$select`."""
+    suffix = odata.context_suffix(options)
+    body = {"@odata.context": entity_context(context.service_root, JOBS_SET, suffix)}
+    body.update(item(JOBS_SET, odata.project(record, options)))
+    return ActionResult(200, body)
 
 
 def find_job(stores: TenantStores, identifier: Any) -> Record | None:
@@ -377,6 +393,7 @@ def _stop_job(context: ActionContext) -> ActionResult:
 
 def _restart_job(context: ActionContext) -> ActionResult:
     body = parse_json_object(context.body, "the job to restart")
+    options = _entity_options(context)
     with translated(JOBS_SET), context.stores.write() as write:
         job = _job(write, context, body.get("jobId"))
         if job["State"] not in lifecycle.FINAL:
@@ -399,11 +416,12 @@ def _restart_job(context: ActionContext) -> ActionResult:
         if job.get("Robot") is not None:
             robot = {**job["Robot"]}
         restarted = _new_job(write, context, release, info, robot, str(uuid.uuid4()))
-    return _answer(context, restarted)
+    return _answer(context, restarted, options)
 
 
 def _resume_job(context: ActionContext) -> ActionResult:
     body = parse_json_object(context.body, "the job to resume")
+    options = _entity_options(context)
     with translated(JOBS_SET), context.stores.write() as write:
         found = _find_by_key(write, context, body.get("jobKey"))
         if found is None:
@@ -413,29 +431,18 @@ def _resume_job(context: ActionContext) -> ActionResult:
         except lifecycle.JobStateError as error:
             raise bad_request(str(error)) from None
         write.put(JOBS, resumed)
-    return _answer(context, resumed)
+    return _answer(context, resumed, options)
 
 
 def _get_by_key(context: ActionContext) -> ActionResult:
     identifier = context.parameters.get("identifier", "")
     if canonical_guid(identifier) is None:
         raise bad_request(f"The key value '{identifier}' is not a valid Guid.")
-    pairs = [
-        (name, value)
-        for name, value in context.parameters.items()
-        if name.strip().startswith("$") and name.strip().lower() != "$format"
-    ]
-    try:
-        options = odata.parse_entity_options(pairs, JOBS_SET.odata)
-    except odata.ODataQueryError as error:
-        raise bad_request(error.message) from None
+    options = _entity_options(context)
     found = _find_by_key(None, context, identifier)
     if found is None:
         raise not_found(JOBS_SET.not_found_message(identifier))
-    suffix = odata.context_suffix(options)
-    body = {"@odata.context": entity_context(context.service_root, JOBS_SET, suffix)}
-    body.update(item(JOBS_SET, odata.project(found, options)))
-    return ActionResult(200, body)
+    return _answer(context, found, options)
 
 
 def _check_loaded(
