@@ -98,7 +98,8 @@ def test_granular_scope_counts_only_for_its_own_operations(http: FlaskClient) ->
 def test_or_default_folder_administrator_writes_everywhere(http: FlaskClient) -> None:
     """`OR.Default` for the full app (Folder Administrator of all) creates assets in HR."""
     token = scoped_token(http, FULL, "OR.Default")
-    create_asset(http, HR, asset_body("AdminMade", "Integer", IntValue=1), token)
+    created = create_asset(http, HR, asset_body("AdminMade", "Integer", IntValue=1), token)
+    assert (created["Name"], created["IntValue"]) == ("AdminMade", 1)
 
 
 def test_assignment_is_inherited_by_subfolders(http: FlaskClient) -> None:

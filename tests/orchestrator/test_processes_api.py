@@ -142,3 +142,21 @@ def test_list_releases_takes_the_listing_scopes(http: FlaskClient) -> None:
         form = credentials_form(FULL, scope=scope)
         token = post_token(http, form).get_json()["access_token"]
         assert call(http, "GET", LIST_RELEASES, token).status_code == status
+
+
+def test_folder_counts_follow_moves_and_deletes(http: FlaskClient, emulator: Emulator) -> None:
+    """A folder listing's count (kept per folder by the store) follows records moved to another
+    folder and deleted: it always equals a count by `$filter` over every record."""
+    releases = emulator.entities(ORGANIZATION, TENANT, "Releases")
+    made = [
+        releases.add({**GREETER, "Name": f"P{number}", "OrganizationUnitId": 1})
+        for number in range(4)
+    ]
+    releases.update(made[0]["Id"], {"OrganizationUnitId": 4})
+    releases.remove(made[1]["Id"])
+    for folder, folder_id in ((SHARED, 1), (HR, 4)):
+        fast = call(http, "GET", f"{RELEASES}?$top=1", headers=folder).get_json()["@odata.count"]
+        query = f"$filter=OrganizationUnitId eq {folder_id}&$top=1"
+        full = call(http, "GET", f"{RELEASES}?{query}", headers=folder).get_json()["@odata.count"]
+        assert fast == full
+    assert call(http, "GET", f"{RELEASES}?$top=1", headers=HR).get_json()["@odata.count"] == 1

@@ -206,19 +206,16 @@ def _robots(write: TenantWrite, robot_ids: Any) -> list[Record]:
         raise bad_request("The Specific strategy needs RobotIds: the robots to run the jobs on.")
     if len(robot_ids) > MAX_JOBS_COUNT:
         raise bad_request(f"RobotIds may name at most {MAX_JOBS_COUNT} robots.")
-    robots = []
-    for robot_id in dict.fromkeys(robot_ids) if _all_int(robot_ids) else robot_ids:
+    for robot_id in robot_ids:
         if not isinstance(robot_id, int) or isinstance(robot_id, bool):
             raise bad_request(f"RobotIds holds {robot_id!r}, which is not an integer.")
+    robots = []
+    for robot_id in dict.fromkeys(robot_ids):  # a robot named twice runs one job
         try:
             robots.append(write.get(ROBOTS, robot_id))
         except LookupError:
             raise ApiError(404, "Robot does not exist.", ITEM_NOT_FOUND) from None
     return robots
-
-
-def _all_int(values: list[Any]) -> bool:
-    return all(isinstance(value, int) and not isinstance(value, bool) for value in values)
 
 
 def _given(info: Mapping[str, Any], member: str, default: Any) -> Any:
