@@ -36,14 +36,16 @@ from uipath_emulator.mock_server.orchestrator.entities.releases import (
     RELEASES,
     checked_arguments,
 )
-from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
+from uipath_emulator.mock_server.orchestrator.entities.world_checks import (
+    folder_members,
+    outside_folders,
+)
 from uipath_emulator.mock_server.orchestrator.errors import (
     ITEM_NOT_FOUND,
     ApiError,
     bad_request,
     not_found,
 )
-from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
 from uipath_emulator.mock_server.orchestrator.representation import entity_context, item
 from uipath_emulator.mock_server.orchestrator.spec.subset import component
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
@@ -63,7 +65,6 @@ RESUME_JOB = f"{COLLECTION}/{SERVICE}.ResumeJob"
 GET_BY_KEY = f"{COLLECTION}/{SERVICE}.GetByKey(identifier={{identifier}})"
 JOBS = "Jobs"
 ROBOTS = "Robots"
-FOLDERS = "Folders"
 UNFINISHED = "unfinished"
 NEXT_EVENT = "next job event"
 """Where a store's derived values keep when its next job changes by itself."""
@@ -451,16 +452,8 @@ def _check_loaded(
 
 def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
     """Folder path and key from the world's folders."""
-    folders = {folder.get("Id"): folder for folder in tenant.get(FOLDERS, [])}
-    paths = folder_paths(tenant.get(FOLDERS, []))
-    return [
-        {
-            **record,
-            "OrganizationUnitFullyQualifiedName": paths.get(record.get("OrganizationUnitId")),
-            "FolderKey": folders.get(record.get("OrganizationUnitId"), {}).get("Key"),
-        }
-        for record in records
-    ]
+    in_folder = folder_members(tenant)
+    return [{**record, **in_folder(record.get("OrganizationUnitId"))} for record in records]
 
 
 JOBS_SET = EntitySet(

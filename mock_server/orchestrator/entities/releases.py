@@ -25,13 +25,15 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
     Record,
     Unique,
 )
-from uipath_emulator.mock_server.orchestrator.entities.world_checks import outside_folders
+from uipath_emulator.mock_server.orchestrator.entities.world_checks import (
+    folder_members,
+    outside_folders,
+)
 from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
     bad_request,
     folder_not_accessible,
 )
-from uipath_emulator.mock_server.orchestrator.folders.tree import folder_paths
 from uipath_emulator.mock_server.orchestrator.timestamps import orchestrator_time
 from uipath_emulator.mock_server.world.dotnet import utf16_length
 from uipath_emulator.mock_server.world.store import TenantWrite
@@ -125,18 +127,15 @@ def _before_delete(call: ActionContext | None, write: TenantWrite, record: Recor
 
 def _complete_loaded(records: list[Record], tenant: Mapping[str, list[Any]]) -> list[Record]:
     """Folder path and key, and the latest-version flag, from the world's folders and feed."""
-    folders = {folder.get("Id"): folder for folder in tenant.get(FOLDERS, [])}
-    paths = folder_paths(tenant.get(FOLDERS, []))
+    in_folder = folder_members(tenant)
     packages = list(tenant.get(PACKAGES, []))
     completed = []
     for record in records:
-        folder_id = record.get("OrganizationUnitId")
         package = find_package(packages, str(record.get("ProcessKey") or "")) or {}
         completed.append(
             {
                 **record,
-                "OrganizationUnitFullyQualifiedName": paths.get(folder_id),
-                "FolderKey": folders.get(folder_id, {}).get("Key"),
+                **in_folder(record.get("OrganizationUnitId")),
                 "IsLatestVersion": record.get("ProcessVersion") == package.get("Version"),
             }
         )
