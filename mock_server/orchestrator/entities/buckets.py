@@ -53,7 +53,6 @@ from uipath_emulator.mock_server.orchestrator.storage.signing import (
     WRITE,
     BlobGrant,
 )
-from uipath_emulator.mock_server.world.collation import string_key
 from uipath_emulator.mock_server.world.dotnet import canonical_guid
 from uipath_emulator.mock_server.world.store import TenantWrite
 
@@ -73,6 +72,8 @@ EXTERNAL_STORAGE = (
 )
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 """What ASP.NET binds to an Int32 query parameter (no `_`, no other digits)."""
+BY_IDENTIFIER = 1
+"""The position of the Identifier constraint in `unique` (GetByKey looks buckets up by it)."""
 DEFAULT_TAKE_HINT = 500
 MAX_TAKE_HINT = 1000
 READ_SCOPES = frozenset({"OR.Buckets", "OR.Buckets.Read"})
@@ -308,14 +309,13 @@ def _list_files(context: ActionContext) -> ActionResult:
 
 def _get_by_key(context: ActionContext) -> ActionResult:
     given = context.parameters.get("identifier", "")
-    identifier = string_key(canonical_guid(given) or given.strip("'"))
-    for bucket in context.stores[BUCKETS.name].snapshot():
-        if string_key(str(bucket.get("Identifier", ""))) == identifier and crud.in_scope(
-            BUCKETS, context, bucket
-        ):
-            answer = {"@odata.context": entity_context(context.service_root, BUCKETS, None)}
-            return ActionResult(200, {**answer, **item(BUCKETS, bucket)})
-    raise not_found(BUCKETS.not_found_message(identifier))
+    identifier = canonical_guid(given) or given.strip("'")
+    wanted = BUCKETS.unique[BY_IDENTIFIER].key({"Identifier": identifier})
+    bucket = context.stores[BUCKETS.name].find(BY_IDENTIFIER, wanted) if wanted else None
+    if bucket is None or not crud.in_scope(BUCKETS, context, bucket):
+        raise not_found(BUCKETS.not_found_message(identifier))
+    answer = {"@odata.context": entity_context(context.service_root, BUCKETS, None)}
+    return ActionResult(200, {**answer, **item(BUCKETS, bucket)})
 
 
 def _function(
