@@ -11,10 +11,10 @@ from typing import Any
 
 import requests
 
-from bench.common import MACHINES_PATH, TOKEN_PATH, free_port, token_request, uipath_mock_command
+from bench.common import MACHINES_PATH, free_port, token_request, uipath_mock_command
 from bench.procs import serving
 from bench.report import Row, Target
-from bench.scenario_queues import Connection
+from bench.scenario_queues import Connection, in_process_session
 from bench.settings import Settings
 from bench.worlds import jobs_world
 from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL, Emulator
@@ -28,22 +28,6 @@ START_BODY = {"startInfo": {"ReleaseName": "HelloWorld", "InputArguments": '{"Na
 SIZES = (1_000, 100_000)
 LIST_PAGE = "/Jobs?$top=100"
 WARMUP = 10
-
-
-def _session(emulator: Emulator) -> requests.Session:
-    """A session with the `full` app's token and the `Shared` folder header."""
-    session = requests.Session()
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": FULL.client_id,
-        "client_secret": FULL.client_secret or "",
-        "scope": "OR.Jobs OR.Execution OR.Machines",
-    }
-    with emulator.intercept():
-        answer = session.post(DEFAULT_BASE_URL + TOKEN_PATH, data=form, timeout=10)
-    token = answer.json()["access_token"]
-    session.headers.update({"Authorization": f"Bearer {token}", "X-UIPATH-FolderPath": "Shared"})
-    return session
 
 
 def _median_ms(call: Callable[[], Any], count: int) -> float:
@@ -74,7 +58,7 @@ def _in_process(settings: Settings) -> list[Row]:
     start_ms = by_key_ms = machines_ms = 0.0
     for size in SIZES:
         emulator = Emulator(world=jobs_world(size))
-        session = _session(emulator)
+        session = in_process_session(emulator, FULL, "OR.Jobs OR.Execution OR.Machines")
         with emulator.intercept():
             for _ in range(WARMUP):
                 session.get(ODATA + LIST_PAGE, timeout=10)

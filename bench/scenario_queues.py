@@ -25,7 +25,12 @@ from bench.report import Row, Target
 from bench.settings import Settings
 from bench.worlds import QUEUE, queue_world
 from uipath_emulator.mock_server.emulator import DEFAULT_BASE_URL, Emulator
-from uipath_emulator.mock_server.well_known import FINANCE_ROBOT, ORGANIZATION, TENANT
+from uipath_emulator.mock_server.well_known import (
+    FINANCE_ROBOT,
+    ORGANIZATION,
+    TENANT,
+    WellKnownApp,
+)
 
 SCENARIO = "7 queues"
 ODATA = f"{DEFAULT_BASE_URL}/{ORGANIZATION}/{TENANT}/orchestrator_/odata"
@@ -33,13 +38,17 @@ SIZES = (1_000, 100_000)
 WARMUP = 10
 
 
-def _session(emulator: Emulator) -> requests.Session:
-    """A session with finance-robot's token and the queue's folder header."""
+def in_process_session(
+    emulator: Emulator, app: WellKnownApp = FINANCE_ROBOT, scope: str | None = None
+) -> requests.Session:
+    """A session with a token of `app` (its scopes, or `scope`) and `Shared`'s folder header,
+    for calls through `emulator.intercept()`."""
     session = requests.Session()
     form = {
         "grant_type": "client_credentials",
-        "client_id": FINANCE_ROBOT.client_id,
-        "client_secret": FINANCE_ROBOT.client_secret or "",
+        "client_id": app.client_id,
+        "client_secret": app.client_secret or "",
+        **({"scope": scope} if scope else {}),
     }
     with emulator.intercept():
         answer = session.post(DEFAULT_BASE_URL + TOKEN_PATH, data=form, timeout=10)
@@ -83,7 +92,7 @@ def _in_process(settings: Settings) -> list[Row]:
     add_ms = machines_ms = 0.0
     for size in SIZES:
         emulator = Emulator(world=queue_world(size))
-        session = _session(emulator)
+        session = in_process_session(emulator)
         with emulator.intercept():
             for _ in range(WARMUP):
                 _pair(session)
