@@ -65,7 +65,7 @@ from uipath_emulator.mock_server.web.context import emulator_of
 from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
 from uipath_emulator.mock_server.web.orchestrator_errors import orchestrator_error_response
 from uipath_emulator.mock_server.web.responses import base_url, json_response
-from uipath_emulator.mock_server.web.service import Response, Service, request
+from uipath_emulator.mock_server.web.service import Answer, Response, Service, WSGIAnswer, request
 from uipath_emulator.mock_server.world import Organization
 
 if TYPE_CHECKING:
@@ -88,6 +88,13 @@ def _emulator() -> Emulator:
     return emulator_of(request.environ)
 
 
+def _organization(emulator: Emulator, name: str) -> Organization:
+    found = emulator.world.find_organization(name)
+    if found is None:
+        raise organization_not_found(name)
+    return found
+
+
 def parse_key(text: str) -> int:
     """An int64 entity key, as in `Set(123)` or `Set(123L)`."""
     match = _KEY.match(text.strip())
@@ -96,9 +103,8 @@ def parse_key(text: str) -> int:
     return int(match.group(1))
 
 
-def _check_accept() -> None:
+def _check_accept(environ: dict[str, Any]) -> None:
     """406 unless the client takes JSON (`$format` or `Accept`)."""
-    environ = request.environ
     if "format" in environ.get("QUERY_STRING", "").lower():
         for name, wanted in request.args.items(multi=True):
             if _is_format(name) and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
@@ -127,6 +133,8 @@ def _listing_key() -> tuple[tuple[str, str], ...]:
     Other parameters are ignored by the query engine, so they must not make a listing miss
     the cache (a junk parameter per request would otherwise defeat it).
     """
+    if not request.environ.get("QUERY_STRING"):
+        return ()
     pairs = _query_pairs()
     return tuple(
         sorted(
@@ -144,8 +152,10 @@ def _options(parse: Callable[..., odata.QueryOptions], entity_set: EntitySet) ->
 
 def _entity_response(
     body: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> Response:
-    return json_response(body, status, content_type=ODATA_CONTENT_TYPE, headers=headers)
+) -> WSGIAnswer:
+    if headers:
+        return json_response(body, status, content_type=ODATA_CONTENT_TYPE, headers=headers)
+    return Answer(dump_json(body), status, ODATA_CONTENT_TYPE)
 
 
 class _Router:
@@ -178,13 +188,14 @@ class _Router:
     ) -> ActionContext:
         """Check the request (404 tenant, 401 token, 403 scope, 406 Accept, then its folder:
         400/1101, 400/1100, 403 role) and say who calls, where."""
-        found_org = self.organization(organization)
+        environ = request.environ
+        emulator = emulator_of(environ)
+        found_org = _organization(emulator, organization)
         found = found_org.find_tenant(tenant)
         if found is None:
             raise tenant_not_found(organization, tenant)
-        emulator = _emulator()
         claims = authenticate(
-            emulator.verifier, found_org, request.headers.get("Authorization"), emulator.clock.now()
+            emulator.verifier, found_org, environ.get("HTTP_AUTHORIZATION"), emulator.clock.now()
         )
         scopes = entity_set.scopes(spec_path, method)
         takes_folder = entity_set.folder_scoped and operation_takes_folder(spec_path, method)
@@ -192,8 +203,8 @@ class _Router:
             # `OR.Default` counts where folder roles decide: folder-scoped operations, and the
             # sets whose records the caller's folders decide (the folder tree itself)
             authorize(claims, scopes, roles_decide=takes_folder or entity_set.visible is not None)
-        _check_accept()
-        request.environ["uipath_emulator.claims"] = claims
+        _check_accept(environ)
+        environ["uipath_emulator.claims"] = claims
         caller = caller_of(claims, found.entities)
         scope = None
         if takes_folder:
@@ -214,17 +225,11 @@ class _Router:
             body=b"",
             claims=claims,
             now=now,
-            service_root=service_root(base_url(request.environ), organization, tenant),
+            service_root=service_root(base_url(environ), organization, tenant),
             caller=caller,
             scope=scope,
             signer=emulator.uri_signer,
         )
-
-    def organization(self, name: str) -> Organization:
-        found = _emulator().world.find_organization(name)
-        if found is None:
-            raise organization_not_found(name)
-        return found
 
     def list(
         self,
@@ -233,7 +238,7 @@ class _Router:
         tenant: str,
         *,
         spec_path: str | None = None,
-    ) -> Response:
+    ) -> WSGIAnswer:
         if spec_path is None:
             spec_path = entity_set.operations[Operation.LIST]
         call = self.call(
@@ -274,13 +279,11 @@ class _Router:
                 derived.clear()
             derived[key] = listing
         context = collection_context(call.service_root, entity_set, listing.context_suffix)
-        return Response(
-            collection_body(context, listing.count, listing.items),
-            200,
-            content_type=ODATA_CONTENT_TYPE,
+        return Answer(
+            collection_body(context, listing.count, listing.items), 200, ODATA_CONTENT_TYPE
         )
 
-    def get(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+    def get(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> WSGIAnswer:
         spec_path = entity_set.operations[Operation.GET]
         call = self.call(entity_set, spec_path, "GET", organization, tenant)
         record_key = parse_key(key)
@@ -291,7 +294,7 @@ class _Router:
             {"@odata.context": context, **item(entity_set, odata.project(record, options))}
         )
 
-    def create(self, entity_set: EntitySet, organization: str, tenant: str) -> Response:
+    def create(self, entity_set: EntitySet, organization: str, tenant: str) -> WSGIAnswer:
         spec_path = entity_set.operations[Operation.CREATE]
         call = self.call(entity_set, spec_path, "POST", organization, tenant)
         body = parse_json_object(request.get_data(cache=False), f"a {entity_set.label.lower()}")
@@ -304,7 +307,7 @@ class _Router:
         location = f"{call.service_root}/{entity_set.name}({record[entity_set.key]})"
         return _entity_response(answer, 201, {"Location": location})
 
-    def update(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+    def update(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> WSGIAnswer:
         operation = Operation.UPDATE if request.method == "PATCH" else Operation.REPLACE
         call = self.call(
             entity_set, entity_set.operations[operation], request.method, organization, tenant
@@ -316,7 +319,7 @@ class _Router:
         context = entity_context(call.service_root, entity_set, None)
         return _entity_response({"@odata.context": context, **item(entity_set, record)})
 
-    def delete(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> Response:
+    def delete(self, entity_set: EntitySet, organization: str, tenant: str, key: str) -> WSGIAnswer:
         spec_path = entity_set.operations[Operation.DELETE]
         call = self.call(entity_set, spec_path, "DELETE", organization, tenant)
         crud.delete(call.stores, entity_set, [parse_key(key)], call)
@@ -330,7 +333,7 @@ class _Router:
         tenant: str,
         key: str | None = None,
         **parameters: str,
-    ) -> Response:
+    ) -> WSGIAnswer:
         rules = action.rules_of or action.spec_path
         if action.handler is None:  # a listing function
             return self.list(entity_set, organization, tenant, spec_path=rules)
@@ -343,8 +346,8 @@ class _Router:
         )
         return _action_response(action.handler(context))
 
-    def not_emulated(self, organization: str, tenant: str, rest: str) -> Response:
-        found = self.organization(organization)
+    def not_emulated(self, organization: str, tenant: str, rest: str) -> WSGIAnswer:
+        found = _organization(_emulator(), organization)
         if found.find_tenant(tenant) is None:
             raise tenant_not_found(organization, tenant)
         path = "/" + rest
@@ -468,15 +471,11 @@ def _empty(status: int) -> Response:
     return response
 
 
-def _add_headers(response: Response) -> None:
-    response.headers.extend(response_headers())
-
-
 def orchestrator_service(registry: Registry) -> Service:
     """Orchestrator's API: one generic set of routes per registered entity set, and a catch-all
     saying what is not emulated."""
     service = Service(
-        lambda error: orchestrator_error_response(error, request), finish=_add_headers
+        lambda error: orchestrator_error_response(error, request), headers=response_headers
     )
     router = _Router(registry)
     for entity_set in registry:

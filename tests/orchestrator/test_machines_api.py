@@ -19,7 +19,9 @@ from tests.orchestrator.helpers import (
 )
 from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES as MACHINE_SET
+from uipath_emulator.mock_server.web.app import shared_apps
 from uipath_emulator.mock_server.web.orchestrator import MAX_LISTINGS_PER_SNAPSHOT
+from uipath_emulator.mock_server.web.service import MAX_CACHED_ROUTES
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
     ORGANIZATION_ID,
@@ -63,6 +65,33 @@ def test_orchestrator_headers(http: FlaskClient) -> None:
     uuid.UUID(response.headers["X-Correlation-Id"])
     error = http.get(MACHINES)
     uuid.UUID(error.headers["X-Correlation-Id"])
+
+
+def test_head_of_a_listing_has_the_get_headers_and_no_body(http: FlaskClient) -> None:
+    """HEAD on a listing answers GET's status and headers, Content-Length included, no body."""
+    token = token_for(http)
+    got = call(http, "GET", token=token)
+    head = call(http, "HEAD", token=token)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(got.data))
+    assert head.headers["Content-Type"] == ODATA_CONTENT_TYPE
+    assert head.headers["OData-Version"] == "4.0"
+
+
+def test_routing_stays_right_past_the_route_cache(emulator: Emulator, http: FlaskClient) -> None:
+    """More distinct paths than the route cache keeps are still routed each to its own record,
+    and the cache stays within its bound."""
+    token = token_for(http)
+    service = shared_apps(emulator.registry).orchestrator
+    for key in range(1, MAX_CACHED_ROUTES + 50):
+        response = http.get(f"{MACHINES}({key})", headers=bearer(token))
+        if key <= DEFAULT_TENANT_MACHINES:
+            assert response.get_json()["Id"] == key
+        else:
+            assert response.status_code == 404
+    assert len(service._matches) <= MAX_CACHED_ROUTES
+    assert call(http, "GET", f"{MACHINES}(1)", token=token).get_json()["Id"] == 1
 
 
 def test_context_echoes_org_and_tenant_as_written(http: FlaskClient) -> None:
