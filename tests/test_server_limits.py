@@ -1,6 +1,7 @@
 """The server transport's limits: many idle connections, the connection limit, big bodies."""
 
 import logging
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ import requests
 
 from tests.orchestrator.helpers import MACHINES
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.transports.server import EmulatorServer
+from uipath_emulator.mock_server.transports.server import SELECT_LIMIT, EmulatorServer
 
 TOKEN_PATH = "/acme/identity_/connect/token"
 
@@ -63,6 +64,26 @@ def test_200_idle_connections_do_not_starve_a_new_client(server: EmulatorServer)
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_connections_past_descriptor_1023_are_served(server: EmulatorServer) -> None:
+    """A server whose process holds over a thousand descriptors keeps answering: a connection
+    numbered past `select()`'s limit is served, and so is one after those are closed."""
+    health = b"GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    held = []
+    try:
+        while not held or held[-1] < SELECT_LIMIT + 16:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        sock = _connect(server)
+        try:
+            sock.sendall(health)
+            assert b" 200 " in _read_answer(sock).split(b"\r\n", 1)[0]
+        finally:
+            sock.close()
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+    assert requests.get(f"{server.base_url}/_emulator/health", timeout=5).status_code == 200
 
 
 def test_reaching_the_connection_limit_is_logged(caplog: pytest.LogCaptureFixture) -> None:

