@@ -112,6 +112,29 @@ def issue_access_token(
     With `robot_key` (an app the world links to a robot) the token stands for that robot:
     `sub_type` `service.robot` and a `robot_key` claim (the emulator's own convention).
     """
+    claims = access_token_claims(
+        issuer=issuer,
+        client_id=client_id,
+        organization_id=organization_id,
+        scopes=scopes,
+        now=now,
+        lifetime=lifetime,
+        robot_key=robot_key,
+    )
+    return sign_access_token(key, claims)
+
+
+def access_token_claims(
+    *,
+    issuer: str,
+    client_id: str,
+    organization_id: str,
+    scopes: Sequence[str],
+    now: int,
+    lifetime: int,
+    robot_key: str | None = None,
+) -> dict[str, Any]:
+    """The claims of a new access token (see `issue_access_token`), with a fresh `jti`."""
     claims: dict[str, Any] = {
         "iss": issuer,
         "nbf": now,
@@ -128,5 +151,10 @@ def issue_access_token(
     if robot_key is not None:
         claims["sub_type"] = ROBOT_SUB_TYPE
         claims["robot_key"] = robot_key
+    return claims
+
+
+def sign_access_token(key: SigningKey, claims: dict[str, Any]) -> str:
+    """`claims` as an RS256 JWT signed with `key`, its header naming the key."""
     headers = {"kid": key.kid, "typ": "at+jwt"}
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers=headers)

@@ -54,10 +54,7 @@ class TokenVerifier:
                     self._cache.move_to_end(token)
         else:
             claims = self._decode(token)
-            with self._lock:
-                self._cache[token] = claims
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
+            self._keep(token, claims)
         if now >= claims["exp"] + self._leeway:
             raise InvalidTokenError(f"The token expired at '{_aspnet_time(claims['exp'])}'")
         if now + self._leeway < claims["nbf"]:
@@ -65,6 +62,27 @@ class TokenVerifier:
                 f"The token is not valid before '{_aspnet_time(claims['nbf'])}'"
             )
         return claims
+
+    def remember(self, token: str, claims: Mapping[str, Any], signed_with: SigningKey) -> None:
+        """Take `claims` as what `token` decodes to: for a token the emulator has just signed,
+        so its first use need not check the signature again.
+
+        Nothing is kept for a token signed with another key than this verifier's, or claims
+        that verification would refuse (the token's use says why).
+        """
+        if signed_with is not self._key:
+            return
+        try:
+            self._check_claims(claims)
+        except InvalidTokenError:
+            return
+        self._keep(token, dict(claims))
+
+    def _keep(self, token: str, claims: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._cache[token] = claims
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
     def _decode(self, token: str) -> Mapping[str, Any]:
         try:
@@ -96,6 +114,14 @@ class TokenVerifier:
             raise InvalidTokenError(f"The token has no '{error.claim}' claim") from None
         except jwt.PyJWTError:
             raise InvalidTokenError("The token is malformed") from None
+        self._check_claims(claims)
+        return claims
+
+    def _check_claims(self, claims: Mapping[str, Any]) -> None:
+        """Refuse claims whose lifetime, issuer or audience Orchestrator would not accept."""
+        for name in _REQUIRED_CLAIMS:
+            if name not in claims:
+                raise InvalidTokenError(f"The token has no '{name}' claim")
         for name in ("exp", "nbf"):
             value = claims[name]
             if not isinstance(value, int | float) or isinstance(value, bool):
@@ -112,4 +138,3 @@ class TokenVerifier:
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if self._audience not in audiences:
             raise InvalidTokenError(f"The audience '{claims['aud']}' is invalid")
-        return claims

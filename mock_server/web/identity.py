@@ -6,7 +6,7 @@ from uipath_emulator.mock_server.identity.discovery import discovery_document, j
 from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthError
 from uipath_emulator.mock_server.identity.form import parse_form
 from uipath_emulator.mock_server.identity.grants import grant_token
-from uipath_emulator.mock_server.identity.tokens import issue_access_token
+from uipath_emulator.mock_server.identity.tokens import access_token_claims, sign_access_token
 from uipath_emulator.mock_server.orchestrator.errors import organization_not_found
 from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.responses import base_url, json_response
@@ -52,8 +52,7 @@ def identity_blueprint() -> Blueprint:
             raise OAuthError(INVALID_REQUEST)
         fields = parse_form(request.get_data(cache=False))
         grant = grant_token(emulator.world, path_org, fields, request.headers.get("Authorization"))
-        access_token = issue_access_token(
-            emulator.signing_key,
+        claims = access_token_claims(
             issuer=issuer_url(),
             client_id=grant.app.client_id,
             organization_id=grant.organization.id,
@@ -62,6 +61,8 @@ def identity_blueprint() -> Blueprint:
             lifetime=emulator.token_lifetime,
             robot_key=grant.app.robot_key,
         )
+        access_token = sign_access_token(emulator.signing_key, claims)
+        emulator.verifier.remember(access_token, claims, emulator.signing_key)
         body = {
             "access_token": access_token,
             "expires_in": emulator.token_lifetime,

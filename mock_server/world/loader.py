@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache
+from functools import cache, partial
 from typing import Any, Protocol
 
 import jsonschema
@@ -127,7 +127,8 @@ def load_world(data: Any, catalog: Catalog, *, checked: bool = False, owned: boo
             raise WorldError(as_written(str(error))) from None
     if not owned:
         data = json_copy(data)
-    return World([_organization(entry, entries) for entry in data["organizations"]])
+    # A document already built once in this process builds again: its stores wait for use.
+    return World([_organization(entry, entries, lazy=checked) for entry in data["organizations"]])
 
 
 def _check(data: dict[str, Any], entries: list[CatalogEntry]) -> None:
@@ -230,7 +231,9 @@ def _unique(
     seen[folded] = where
 
 
-def _organization(entry: dict[str, Any], entries: list[CatalogEntry]) -> Organization:
+def _organization(
+    entry: dict[str, Any], entries: list[CatalogEntry], *, lazy: bool
+) -> Organization:
     apps = [
         App(
             name=app["name"],
@@ -243,26 +246,33 @@ def _organization(entry: dict[str, Any], entries: list[CatalogEntry]) -> Organiz
         )
         for app in entry.get("apps", [])
     ]
-    tenants = [_tenant(entry["id"], tenant, entries) for tenant in entry.get("tenants", [])]
+    tenants = [
+        _tenant(entry["id"], tenant, entries, lazy=lazy) for tenant in entry.get("tenants", [])
+    ]
     return Organization(id=entry["id"], name=entry["name"], apps=apps, tenants=tenants)
 
 
-def _tenant(organization_id: str, entry: dict[str, Any], entries: list[CatalogEntry]) -> Tenant:
+def _tenant(
+    organization_id: str, entry: dict[str, Any], entries: list[CatalogEntry], *, lazy: bool
+) -> Tenant:
     records = entry.get("entities", {})
     next_ids = entry.get("next_ids", {})
-    stores = {}
-    for catalog_entry in entries:
-        stores[catalog_entry.name] = _store(
+    builders = {
+        catalog_entry.name: partial(
+            _store,
             catalog_entry,
             records.get(catalog_entry.name, []),
             next_ids.get(catalog_entry.name),
             records,
         )
-    return Tenant(
-        id=entry["id"],
-        name=entry["name"],
-        entities=TenantStores(organization_id, entry["id"], stores),
-    )
+        for catalog_entry in entries
+    }
+    if lazy:
+        stores = TenantStores(organization_id, entry["id"], {}, pending=builders)
+    else:
+        built = {name: build() for name, build in builders.items()}
+        stores = TenantStores(organization_id, entry["id"], built)
+    return Tenant(id=entry["id"], name=entry["name"], entities=stores)
 
 
 def _store(

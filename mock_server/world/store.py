@@ -378,33 +378,53 @@ class TenantWrite:
 
 
 class TenantStores:
-    """The stores of one tenant, one per entity set, and the lock its writers share."""
+    """The stores of one tenant, one per entity set, and the lock its writers share.
+
+    A store given as a builder (`pending`) is built on first use: a world loaded from a
+    document this process already built once (the default world, `reset()`) costs nothing
+    for the sets a test never touches.
+    """
 
     def __init__(
         self,
         organization_id: str,
         tenant_id: str,
         stores: Mapping[str, EntityStore],
+        pending: Mapping[str, Callable[[], EntityStore]] | None = None,
     ) -> None:
         self.organization_id = organization_id
         self.tenant_id = tenant_id
         self._stores = dict(stores)
+        self._pending = dict(pending or {})
+        self._names = (*self._stores, *self._pending)
         self.lock = threading.RLock()
         self.committer: Committer | None = None
         """Called with each commit before it is published; raising rolls it back."""
 
     def __getitem__(self, entity_set: str) -> EntityStore:
-        return self._stores[entity_set]
+        store = self._stores.get(entity_set)
+        if store is None:
+            return self._build(entity_set)
+        return store
+
+    def _build(self, entity_set: str) -> EntityStore:
+        build = self._pending[entity_set]  # KeyError for a set the tenant does not hold
+        with self.lock:
+            store = self._stores.get(entity_set)
+            if store is None:
+                store = build()
+                self._stores[entity_set] = store
+            return store
 
     def __contains__(self, entity_set: object) -> bool:
-        return entity_set in self._stores
+        return entity_set in self._stores or entity_set in self._pending
 
     def __iter__(self) -> Iterator[EntityStore]:
-        return iter(self._stores.values())
+        return iter([self[name] for name in self._names])
 
     def names(self) -> list[str]:
         """The entity sets held, in registration order."""
-        return list(self._stores)
+        return list(self._names)
 
     @contextmanager
     def write(self) -> Iterator[TenantWrite]:
@@ -423,8 +443,8 @@ class TenantStores:
             transaction._publish()
 
     def revision(self) -> int:
-        """The total number of commits of every store."""
-        return sum(store.revision for store in self._stores.values())
+        """The total number of commits of every store (one not built yet has none)."""
+        return sum(store.revision for store in list(self._stores.values()))
 
     def retire(self) -> None:
         """Refuse every later commit: the world these stores belong to was replaced."""

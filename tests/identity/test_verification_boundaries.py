@@ -341,3 +341,43 @@ def test_cache_forgets_the_least_recently_used_token_past_its_size(decodes: list
     for token in (first, second, first, third, first, second):
         verifier.verify(token, ISSUED)
     assert decodes == [first, second, third, second]
+
+
+def test_a_token_the_emulator_issued_is_used_without_decoding_and_as_decoded(
+    decodes: list[str],
+) -> None:
+    """A token from the token endpoint is taken at its first use without a signature check,
+    and what the emulator kept is exactly what decoding the token gives."""
+    emulator = Emulator()
+    http: FlaskClient = emulator.app.test_client()
+    answer = http.post(
+        "/acme/identity_/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": FULL.client_id,
+            "client_secret": FULL.client_secret,
+        },
+    )
+    token = answer.get_json()["access_token"]
+    assert get_machines(emulator, token).status_code == 200
+    assert decodes == []
+    kept = emulator.verifier.verify(token, emulator.clock.now())
+    assert kept == jwt.decode(token, options={"verify_signature": False})
+
+
+def test_claims_signed_with_another_key_or_refused_are_not_remembered(decodes: list[str]) -> None:
+    """`remember` keeps nothing for a token signed with another key, or for claims that
+    verification refuses: such a token is decoded, and refused, at its use."""
+    key = SigningKey.generate()
+    verifier = TokenVerifier(key, audience=ORCHESTRATOR_AUDIENCE)
+    other = SigningKey.generate()
+    foreign = sign(other, claims_at(ISSUED))
+    verifier.remember(foreign, claims_at(ISSUED), other)
+    with pytest.raises(InvalidTokenError, match=r"^The signature key was not found$"):
+        verifier.verify(foreign, ISSUED)
+    wrong_audience = claims_at(ISSUED, aud="UiPath.Other")
+    token = sign(key, wrong_audience)
+    verifier.remember(token, wrong_audience, key)
+    with pytest.raises(InvalidTokenError, match=r"^The audience 'UiPath\.Other' is invalid$"):
+        verifier.verify(token, ISSUED)
+    assert decodes == [token]
