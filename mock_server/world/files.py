@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
+from uipath_emulator.mock_server.world.bulk import collector_paused
 from uipath_emulator.mock_server.world.loader import WorldError
 
 
@@ -17,7 +18,8 @@ def read_world_document(path: str | Path) -> dict[str, Any]:
     except OSError as error:
         raise WorldError(f"{path}: cannot read world file: {error}") from None
     try:
-        document: dict[str, Any] = parse_json_body(data, "the file")
+        with collector_paused():
+            document: dict[str, Any] = parse_json_body(data, "the file")
     except JSONBodyError as error:
         raise WorldError(f"{path}: {error} (truncated or corrupt?)") from None
     return document

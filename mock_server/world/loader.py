@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import jsonschema
 
 from uipath_emulator.mock_server.jsonio import json_copy
+from uipath_emulator.mock_server.world.bulk import collector_paused
 from uipath_emulator.mock_server.world.model import App, Organization, Tenant, World
 from uipath_emulator.mock_server.world.schema import WORLD_VERSION, world_schema
 from uipath_emulator.mock_server.world.scopes import KNOWN_SCOPES, unknown_scope_message
@@ -118,7 +119,13 @@ def load_world(data: Any, catalog: Catalog, *, checked: bool = False, owned: boo
     """
     if not isinstance(data, dict):
         raise WorldError("(document): a world document is a JSON object")
-    entries = list(catalog)
+    with collector_paused():
+        return _load_world(data, list(catalog), checked=checked, owned=owned)
+
+
+def _load_world(
+    data: dict[str, Any], entries: list[CatalogEntry], *, checked: bool, owned: bool
+) -> World:
     data, as_written = migrate(data)
     if not checked:
         try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from uipath_emulator.mock_server.world.blocks import RecordBlocks
+from uipath_emulator.mock_server.world.bulk import collector_paused
 
 Record = dict[str, Any]
 
@@ -412,7 +413,8 @@ class TenantStores:
         with self.lock:
             store = self._stores.get(entity_set)
             if store is None:
-                store = build()
+                with collector_paused():
+                    store = build()
                 self._stores[entity_set] = store
             return store
 
