@@ -54,3 +54,13 @@ def test_a_write_after_reset_lands_in_the_store_reads_see() -> None:
     machines.add({"Name": "after-reset"})
     assert len(machines.list()) == before + 1
     assert any(record["Name"] == "after-reset" for record in machines.list())
+
+
+def test_a_built_set_lets_go_of_its_builder() -> None:
+    """Once a set is built its builder (which holds the world document) is dropped, and once
+    every set is built none is left."""
+    stores = Emulator().world.organizations[0].tenants[0].entities
+    stores["Machines"]
+    assert "Machines" not in stores._pending
+    assert len(list(stores)) == len(stores.names())
+    assert stores._pending == {}

@@ -2,16 +2,23 @@
 
 import logging
 import os
+import select
 import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from tests.orchestrator.helpers import MACHINES
 from uipath_emulator.mock_server import Emulator
-from uipath_emulator.mock_server.transports.server import SELECT_LIMIT, EmulatorServer
+from uipath_emulator.mock_server.transports import server as server_module
+from uipath_emulator.mock_server.transports.server import (
+    SELECT_LIMIT,
+    EmulatorServer,
+    _AdaptiveLoop,
+)
 
 TOKEN_PATH = "/acme/identity_/connect/token"
 
@@ -84,6 +91,35 @@ def test_connections_past_descriptor_1023_are_served(server: EmulatorServer) -> 
         for descriptor in held:
             os.close(descriptor)
     assert requests.get(f"{server.base_url}/_emulator/health", timeout=5).status_code == 200
+
+
+class _LeavesAtOnce:
+    """A dispatcher that watches nothing and leaves the socket map at its first look."""
+
+    accepting = False
+
+    def __init__(self, socket_map: dict[int, Any]) -> None:
+        self._map = socket_map
+
+    def readable(self) -> bool:
+        self._map.clear()
+        return False
+
+    def writable(self) -> bool:
+        return False
+
+
+def test_the_loop_polls_with_select_where_there_is_no_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without `select.poll` (Windows, whose `select()` takes any socket handle) a descriptor
+    past 1023 is polled with `select()`, as waitress's own loop does, instead of crashing."""
+    monkeypatch.setattr(server_module, "_HAS_POLL", False)
+    monkeypatch.delattr(select, "poll")
+    socket_map: dict[int, Any] = {}
+    socket_map[SELECT_LIMIT + 500] = _LeavesAtOnce(socket_map)
+    _AdaptiveLoop.loop(0.0, True, socket_map)
+    assert socket_map == {}
 
 
 def test_reaching_the_connection_limit_is_logged(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,6 +1,7 @@
 """Server mode: an emulator served by waitress, in the foreground or in a background thread."""
 
 import logging
+import select
 import socket
 import struct
 import threading
@@ -114,6 +115,9 @@ class _Channel(HTTPChannel):
 SELECT_LIMIT = 1024
 """`select()` watches descriptors below this (FD_SETSIZE); `poll()` has no such limit."""
 
+_HAS_POLL = hasattr(select, "poll")
+"""Windows has no `poll()`; its `select()` takes any socket handle (as waitress's loop does)."""
+
 
 class _AdaptiveLoop:
     """waitress's event loop, polling with `select()` while every descriptor it watches is
@@ -131,7 +135,7 @@ class _AdaptiveLoop:
     def loop(timeout: float, use_poll: bool, map: dict[int, Any], count: int | None = None) -> None:
         """Poll until the map is empty (waitress's `loop`, minus the count it never passes)."""
         while map:
-            fits = max(map, default=0) < SELECT_LIMIT
+            fits = not _HAS_POLL or max(map, default=0) < SELECT_LIMIT
             (wasyncore.poll if fits else wasyncore.poll2)(timeout, map)
 
 

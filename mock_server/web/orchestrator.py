@@ -105,7 +105,8 @@ def parse_key(text: str) -> int:
 
 def _check_accept(environ: dict[str, Any]) -> None:
     """406 unless the client takes JSON (`$format` or `Accept`)."""
-    if "format" in environ.get("QUERY_STRING", "").lower():
+    query: str = environ.get("QUERY_STRING", "")
+    if "format" in query.lower() or "%" in query:  # `$%66ormat` is `$format` too
         for name, wanted in request.args.items(multi=True):
             if _is_format(name) and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
                 raise ApiError(406, f"The format '{wanted}' is not supported; only JSON is.")
@@ -251,7 +252,7 @@ class _Router:
         )
         store = call.stores[entity_set.name]
         snapshot, derived = store.view()
-        key = (*_listing_key(), _scope_key(entity_set, call))
+        key = (spec_path, *_listing_key(), _scope_key(entity_set, call))
         listing = derived.get(key)
         if listing is None:
             options = _options(odata.parse_list_options, entity_set)

@@ -35,6 +35,9 @@ Headers = list[tuple[str, str]]
 MAX_CACHED_ROUTES = 4096
 """Distinct (method, path) pairs whose route match is kept; the cache starts over when full."""
 
+MAX_CACHED_PATH = 512
+"""Longer paths are matched each time, so the cache stays small whatever paths arrive."""
+
 
 class Response(WerkzeugResponse):
     """werkzeug's response with Flask's default media type (a body-less 204 says `text/html`)."""
@@ -96,9 +99,15 @@ class Service:
         self._matches.clear()
 
     def _match(self, environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        """The endpoint and arguments of the request's route, kept per method and path (a
-        match depends on nothing else; a request no route takes raises, and is not kept)."""
-        key = (environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""))
+        """The endpoint and arguments of the request's route, kept per method and path.
+
+        A match depends on nothing else but an upgrade request's scheme (`ws`), so those are
+        matched each time; a request no route takes raises, and is not kept.
+        """
+        path: str = environ.get("PATH_INFO", "")
+        if "HTTP_UPGRADE" in environ or len(path) > MAX_CACHED_PATH:
+            return self.url_map.bind_to_environ(environ).match()  # type: ignore[return-value]
+        key = (environ.get("REQUEST_METHOD", "GET"), path)
         found = self._matches.get(key)
         if found is None:
             found = self.url_map.bind_to_environ(environ).match()

@@ -409,17 +409,19 @@ class TenantStores:
         return store
 
     def _build(self, entity_set: str) -> EntityStore:
-        build = self._pending[entity_set]  # KeyError for a set the tenant does not hold
+        if entity_set not in self._names:
+            raise KeyError(entity_set)
         with self.lock:
             store = self._stores.get(entity_set)
             if store is None:
                 with collector_paused():
-                    store = build()
+                    store = self._pending[entity_set]()
                 self._stores[entity_set] = store
+                del self._pending[entity_set]  # the document goes once every set is built
             return store
 
     def __contains__(self, entity_set: object) -> bool:
-        return entity_set in self._stores or entity_set in self._pending
+        return entity_set in self._names
 
     def __iter__(self) -> Iterator[EntityStore]:
         return iter([self[name] for name in self._names])

@@ -21,7 +21,7 @@ from uipath_emulator.mock_server import Emulator
 from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES as MACHINE_SET
 from uipath_emulator.mock_server.web.app import shared_apps
 from uipath_emulator.mock_server.web.orchestrator import MAX_LISTINGS_PER_SNAPSHOT
-from uipath_emulator.mock_server.web.service import MAX_CACHED_ROUTES
+from uipath_emulator.mock_server.web.service import MAX_CACHED_PATH, MAX_CACHED_ROUTES
 from uipath_emulator.mock_server.well_known import (
     DEFAULT_TENANT_MACHINES,
     ORGANIZATION_ID,
@@ -92,6 +92,33 @@ def test_routing_stays_right_past_the_route_cache(emulator: Emulator, http: Flas
             assert response.status_code == 404
     assert len(service._matches) <= MAX_CACHED_ROUTES
     assert call(http, "GET", f"{MACHINES}(1)", token=token).get_json()["Id"] == 1
+
+
+def test_an_upgrade_request_is_routed_the_same_before_and_after_a_plain_one(
+    emulator: Emulator, http: FlaskClient
+) -> None:
+    """A request asking for a websocket upgrade gets the same answer whether or not a plain
+    request for the same method and path came first (the route cache never answers it)."""
+    shared_apps(emulator.registry).orchestrator._matches.clear()
+    token = token_for(http)
+    upgrade = {**bearer(token), "Connection": "Upgrade", "Upgrade": "websocket"}
+    path = f"{MACHINES}(3)"
+    first = http.get(path, headers=upgrade).status_code
+    assert http.get(path, headers=bearer(token)).status_code == 200
+    assert http.get(path, headers=upgrade).status_code == first
+
+
+def test_long_paths_are_routed_without_filling_the_route_cache(
+    emulator: Emulator, http: FlaskClient
+) -> None:
+    """Paths longer than the cache keeps are answered as usual and leave no cache entry."""
+    token = token_for(http)
+    service = shared_apps(emulator.registry).orchestrator
+    service._matches.clear()
+    for n in range(20):
+        path = f"{MACHINES}/{'x' * (MAX_CACHED_PATH + n)}"
+        assert_orchestrator_error(http.get(path, headers=bearer(token)), 404, 0)
+    assert service._matches == {}
 
 
 def test_context_echoes_org_and_tenant_as_written(http: FlaskClient) -> None:
@@ -315,10 +342,17 @@ def test_bulk_delete_with_a_bad_body_is_400(http: FlaskClient, body: dict[str, o
 
 @pytest.mark.parametrize(
     ("query", "headers"),
-    [("?$format=xml", {}), ("", {"Accept": "text/html"}), ("", {"Accept": "application/xml"})],
+    [
+        ("?$format=xml", {}),
+        ("?$%66ormat=xml", {}),
+        ("?%24FORMAT=xml", {}),
+        ("", {"Accept": "text/html"}),
+        ("", {"Accept": "application/xml"}),
+    ],
 )
 def test_non_json_format_is_406(http: FlaskClient, query: str, headers: dict[str, str]) -> None:
-    """`$format` other than JSON, or an Accept header admitting no JSON, gets 406."""
+    """`$format` other than JSON (its name percent-encoded or not), or an Accept header
+    admitting no JSON, gets 406."""
     response = call(http, "GET", path=MACHINES + query, headers=headers)
     assert_orchestrator_error(response, 406, 0)
 
