@@ -6,6 +6,7 @@ import json
 import shlex
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -340,3 +341,17 @@ def test_unusable_signing_key_exits_2_with_one_line(tmp_path: Path, content: byt
     assert len(lines) == 1, result.stderr
     assert "--signing-key" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_imports_the_proxy_only_when_asked_for() -> None:
+    """Without `--proxy-port`, loading `uipath-mock` imports neither the proxy nor the HTTP
+    client libraries it brings (requests, httpx, responses): start-up does not pay for them."""
+    probe = (
+        "import sys, uipath_emulator.mock_server.cli.main; "
+        "print(sorted(m for m in ('requests', 'httpx', 'responses', "
+        "'uipath_emulator.mock_server.transports.proxy') if m in sys.modules))"
+    )
+    found = subprocess.run(  # noqa: S603 - this interpreter, a fixed probe
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert found.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from uipath_emulator.mock_server.cli.banner import ProxySetup, start_banner
 from uipath_emulator.mock_server.control.hosts import is_loopback_name
@@ -13,13 +13,15 @@ from uipath_emulator.mock_server.emulator import DEFAULT_TOKEN_LIFETIME, Emulato
 from uipath_emulator.mock_server.identity.tokens import SigningKey
 from uipath_emulator.mock_server.persistence import PersistenceError
 from uipath_emulator.mock_server.tls import CAError, CertificateAuthority, default_ca_dir
-from uipath_emulator.mock_server.transports.proxy import ProxyServer
 from uipath_emulator.mock_server.transports.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_IDLE_TIMEOUT,
     EmulatorServer,
 )
 from uipath_emulator.mock_server.world import WorldError
+
+if TYPE_CHECKING:  # imported when `--proxy-port` asks for it: it brings requests and httpx
+    from uipath_emulator.mock_server.transports.proxy import ProxyServer
 
 USAGE_ERROR = 2
 
@@ -151,8 +153,10 @@ def _certificate_authority(args: argparse.Namespace) -> CertificateAuthority | N
 
 def _start_proxy(
     emulator: Emulator, authority: CertificateAuthority, args: argparse.Namespace
-) -> ProxyServer | None:
+) -> "ProxyServer | None":
     """The proxy of `--proxy-port`, serving; None (said on stderr) if it cannot listen."""
+    from uipath_emulator.mock_server.transports.proxy import ProxyServer
+
     try:
         proxy = ProxyServer(
             emulator,
@@ -172,7 +176,7 @@ def _start_proxy(
     return proxy.start()
 
 
-def _proxy_setup(proxy: ProxyServer | None) -> ProxySetup | None:
+def _proxy_setup(proxy: "ProxyServer | None") -> ProxySetup | None:
     if proxy is None:
         return None
     environment = proxy.environment()
