@@ -26,7 +26,11 @@ from bench.baseline_app import create_app
 from bench.common import MACHINES_PATH, TOKEN_FORM, TOKEN_PATH, bench_env
 from bench.worlds import world_document
 from uipath_emulator.mock_server.emulator import Emulator
-from uipath_emulator.mock_server.identity.tokens import SigningKey, issue_access_token
+from uipath_emulator.mock_server.identity.tokens import (
+    SigningKey,
+    access_token_claims,
+    sign_access_token,
+)
 from uipath_emulator.mock_server.jsonio import dump_json
 from uipath_emulator.mock_server.resources import default_world_path
 from uipath_emulator.mock_server.transports.inprocess import call_wsgi
@@ -126,24 +130,15 @@ def _micro(calls: int) -> list[tuple[str, float]]:
         rows.append(("orjson.dumps(same body)", best_us(lambda: orjson.dumps(payload), calls)))
     except ImportError:
         rows.append(("orjson.dumps(same body): orjson not installed", float("nan")))
-    records = list(emulator.world.organizations[0].tenants[0].machines.snapshot())
+    records = list(emulator.world.organizations[0].tenants[0].entities["Machines"].snapshot())
+    from uipath_emulator.mock_server.orchestrator.entities.machines import MACHINES
     from uipath_emulator.mock_server.orchestrator.odata.selection import project
-    from uipath_emulator.mock_server.orchestrator.representation import (
-        TYPE_ANNOTATION,
-        machine_item,
-        response_headers,
-    )
+    from uipath_emulator.mock_server.orchestrator.representation import item, response_headers
 
     rows.append(
         (
-            "build items: machine_item(project(r)) x50 (today)",
-            best_us(lambda: [machine_item(project(r, None)) for r in records], calls),
-        )
-    )
-    rows.append(
-        (
-            "build items: {**TYPE_ANNOTATION, **r} x50 (one dict)",
-            best_us(lambda: [{**TYPE_ANNOTATION, **r} for r in records], calls),
+            "build items: item(MACHINES, project(r)) x50 (a listing's rows, before its cache)",
+            best_us(lambda: [item(MACHINES, project(r, None)) for r in records], calls),
         )
     )
     rows.append(
@@ -173,27 +168,24 @@ def _micro(calls: int) -> list[tuple[str, float]]:
         )
     )
     key = emulator.signing_key
+    claims = access_token_claims(
+        issuer="http://x/identity_",
+        client_id="c",
+        organization_id="o",
+        scopes=("OR.Machines",),
+        now=1,
+        lifetime=3600,
+    )
     rows.append(
         (
-            "issue_access_token (RS256 sign, GIL held)",
-            best_us(
-                lambda: issue_access_token(
-                    key,
-                    issuer="http://x/identity_",
-                    client_id="c",
-                    organization_id="o",
-                    scopes=("OR.Machines",),
-                    now=1,
-                    lifetime=3600,
-                ),
-                calls // 2,
-            ),
+            "sign_access_token (RS256 sign, GIL held)",
+            best_us(lambda: sign_access_token(key, claims), calls // 2),
         )
     )
     document = read_world_document(default_world_path())
     rows.append(
         (
-            "Emulator(default world) (schema check, copies, Flask app)",
+            "Emulator(world=default world document) (checks, copies, stores)",
             best_us(lambda: Emulator(world=document), max(20, calls // 50)),
         )
     )
@@ -207,8 +199,8 @@ def _micro(calls: int) -> list[tuple[str, float]]:
 
     rows.append(
         (
-            "load_world(default world) (jsonschema + build)",
-            best_us(lambda: load_world(document), max(20, calls // 50)),
+            "load_world(default world) (checks + build)",
+            best_us(lambda: load_world(document, emulator.registry), max(20, calls // 50)),
         )
     )
     from uipath_emulator.mock_server.web.app import create_app as create_emulator_app

@@ -96,34 +96,6 @@ ROBOT_SUB_TYPE = "service.robot"
 """`sub_type` of a token that stands for a robot (chosen by the emulator; unconfirmed)."""
 
 
-def issue_access_token(
-    key: SigningKey,
-    *,
-    issuer: str,
-    client_id: str,
-    organization_id: str,
-    scopes: Sequence[str],
-    now: int,
-    lifetime: int,
-    robot_key: str | None = None,
-) -> str:
-    """A signed client-credentials access token with the claims UiPath's Identity Server sets.
-
-    With `robot_key` (an app the world links to a robot) the token stands for that robot:
-    `sub_type` `service.robot` and a `robot_key` claim (the emulator's own convention).
-    """
-    claims = access_token_claims(
-        issuer=issuer,
-        client_id=client_id,
-        organization_id=organization_id,
-        scopes=scopes,
-        now=now,
-        lifetime=lifetime,
-        robot_key=robot_key,
-    )
-    return sign_access_token(key, claims)
-
-
 def access_token_claims(
     *,
     issuer: str,
@@ -134,7 +106,12 @@ def access_token_claims(
     lifetime: int,
     robot_key: str | None = None,
 ) -> dict[str, Any]:
-    """The claims of a new access token (see `issue_access_token`), with a fresh `jti`."""
+    """The claims UiPath's Identity Server sets in a client-credentials access token, with a
+    fresh `jti`; `sign_access_token` makes the token.
+
+    With `robot_key` (an app the world links to a robot) the token stands for that robot:
+    `sub_type` `service.robot` and a `robot_key` claim (the emulator's own convention).
+    """
     claims: dict[str, Any] = {
         "iss": issuer,
         "nbf": now,

@@ -18,7 +18,7 @@ from typing import Any
 
 from uipath_emulator.mock_server.identity.verification import TokenVerifier
 from uipath_emulator.mock_server.orchestrator.auth import authenticate
-from uipath_emulator.mock_server.orchestrator.errors import organization_not_found
+from uipath_emulator.mock_server.orchestrator.lookup import organization_named
 from uipath_emulator.mock_server.world import World
 
 
@@ -35,9 +35,7 @@ def tenants_and_organization_info(
     an organization the world does not have (before the token is looked at, as Orchestrator's
     routes do), 401 for a token that is not valid for it.
     """
-    organization = world.find_organization(organization_key)
-    if organization is None:
-        raise organization_not_found(organization_key)
+    organization = organization_named(world, organization_key)
     authenticate(verifier, organization, authorization, now)
     return {
         "tenants": [{"name": tenant.name, "id": tenant.id} for tenant in organization.tenants],

@@ -7,7 +7,7 @@ from uipath_emulator.mock_server.identity.errors import INVALID_REQUEST, OAuthEr
 from uipath_emulator.mock_server.identity.form import parse_form
 from uipath_emulator.mock_server.identity.grants import grant_token
 from uipath_emulator.mock_server.identity.tokens import access_token_claims, sign_access_token
-from uipath_emulator.mock_server.orchestrator.errors import organization_not_found
+from uipath_emulator.mock_server.orchestrator.lookup import organization_named
 from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.world import Organization
@@ -38,10 +38,7 @@ def identity_blueprint() -> Blueprint:
     def path_organization(name: str | None) -> Organization | None:
         if name is None:
             return None
-        organization = current_emulator().world.find_organization(name)
-        if organization is None:
-            raise organization_not_found(name)
-        return organization
+        return organization_named(current_emulator().world, name)
 
     @blueprint.route("/identity_/connect/token", methods=_EVERY_METHOD)
     @blueprint.route("/<organization>/identity_/connect/token", methods=_EVERY_METHOD)

@@ -54,7 +54,7 @@ _KESTREL_PHRASES = {
 
 
 @cache
-def _status_line(status: int) -> str:
+def status_line(status: int) -> str:
     """`401 Unauthorized`, as ASP.NET writes it (werkzeug writes `401 UNAUTHORIZED`)."""
     if status in _KESTREL_PHRASES:
         return f"{status} {_KESTREL_PHRASES[status]}"
@@ -85,7 +85,7 @@ class HarnessMiddleware:
         def recording_start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
             code = int(status[:3])
             answer.append(code)
-            return start_response(_status_line(code), headers, exc_info)
+            return start_response(status_line(code), headers, exc_info)
 
         emulator = emulator_of(environ)
         fault = emulator.faults.take(method, path)
@@ -125,7 +125,7 @@ class HarnessMiddleware:
         if payload and not isinstance(body, str):
             headers["Content-Type"] = "application/json; charset=utf-8"
         headers.update(fault.headers)
-        start_response(_status_line(fault.status), list(headers.items()))
+        start_response(status_line(fault.status), list(headers.items()))
         return [payload]
 
     def _journal(

@@ -22,7 +22,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from uipath_emulator.mock_server.openapi.document import API_VERSION, build_document
-from uipath_emulator.mock_server.orchestrator.errors import organization_not_found, tenant_not_found
+from uipath_emulator.mock_server.orchestrator.lookup import tenant_named
 from uipath_emulator.mock_server.web.context import current_emulator
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.well_known import ORGANIZATION, TENANT
@@ -54,11 +54,7 @@ def swagger_blueprint() -> Blueprint:
     blueprint = Blueprint("swagger", __name__, template_folder="templates")
 
     def check_tenant(organization: str, tenant: str) -> None:
-        org = current_emulator().world.find_organization(organization)
-        if org is None:
-            raise organization_not_found(organization)
-        if org.find_tenant(tenant) is None:
-            raise tenant_not_found(organization, tenant)
+        tenant_named(current_emulator().world, organization, tenant)
 
     @blueprint.get(f"{SWAGGER_PREFIX}/v{API_VERSION}/swagger.json")
     def swagger_json(organization: str, tenant: str) -> Response:

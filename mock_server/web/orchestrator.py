@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -36,8 +36,6 @@ from uipath_emulator.mock_server.orchestrator.entities.registry import (
 from uipath_emulator.mock_server.orchestrator.errors import (
     ApiError,
     bad_request,
-    organization_not_found,
-    tenant_not_found,
 )
 from uipath_emulator.mock_server.orchestrator.folders.access import (
     caller_of,
@@ -45,6 +43,7 @@ from uipath_emulator.mock_server.orchestrator.folders.access import (
     folder_tree,
 )
 from uipath_emulator.mock_server.orchestrator.folders.headers import folder_reference
+from uipath_emulator.mock_server.orchestrator.lookup import tenant_named
 from uipath_emulator.mock_server.orchestrator.representation import (
     ODATA_CONTENT_TYPE,
     Listing,
@@ -66,10 +65,6 @@ from uipath_emulator.mock_server.web.middleware import NOT_EMULATED
 from uipath_emulator.mock_server.web.orchestrator_errors import orchestrator_error_response
 from uipath_emulator.mock_server.web.responses import base_url, json_response
 from uipath_emulator.mock_server.web.service import Answer, Response, Service, WSGIAnswer, request
-from uipath_emulator.mock_server.world import Organization
-
-if TYPE_CHECKING:
-    from uipath_emulator.mock_server.emulator import Emulator
 
 TENANT = "/<organization>/<tenant>"
 PREFIX = f"{TENANT}/orchestrator_"
@@ -84,17 +79,6 @@ MAX_LISTINGS_PER_SNAPSHOT = 64
 """Listings of distinct `$` options kept for a set's current records."""
 
 
-def _emulator() -> Emulator:
-    return emulator_of(request.environ)
-
-
-def _organization(emulator: Emulator, name: str) -> Organization:
-    found = emulator.world.find_organization(name)
-    if found is None:
-        raise organization_not_found(name)
-    return found
-
-
 def parse_key(text: str) -> int:
     """An int64 entity key, as in `Set(123)` or `Set(123L)`."""
     match = _KEY.match(text.strip())
@@ -105,8 +89,7 @@ def parse_key(text: str) -> int:
 
 def _check_accept(environ: dict[str, Any]) -> None:
     """406 unless the client takes JSON (`$format` or `Accept`)."""
-    query: str = environ.get("QUERY_STRING", "")
-    if "format" in query.lower() or "%" in query:  # `$%66ormat` is `$format` too
+    if environ.get("QUERY_STRING"):  # its names decoded: `$%66ormat` is `$format` too
         for name, wanted in request.args.items(multi=True):
             if _is_format(name) and wanted.split(";")[0].strip().lower() not in _JSON_FORMATS:
                 raise ApiError(406, f"The format '{wanted}' is not supported; only JSON is.")
@@ -191,10 +174,7 @@ class _Router:
         400/1101, 400/1100, 403 role) and say who calls, where."""
         environ = request.environ
         emulator = emulator_of(environ)
-        found_org = _organization(emulator, organization)
-        found = found_org.find_tenant(tenant)
-        if found is None:
-            raise tenant_not_found(organization, tenant)
+        found_org, found = tenant_named(emulator.world, organization, tenant)
         claims = authenticate(
             emulator.verifier, found_org, environ.get("HTTP_AUTHORIZATION"), emulator.clock.now()
         )
@@ -348,9 +328,7 @@ class _Router:
         return _action_response(action.handler(context))
 
     def not_emulated(self, organization: str, tenant: str, rest: str) -> WSGIAnswer:
-        found = _organization(_emulator(), organization)
-        if found.find_tenant(tenant) is None:
-            raise tenant_not_found(organization, tenant)
+        tenant_named(emulator_of(request.environ).world, organization, tenant)
         path = "/" + rest
         method = request.method
         served = {m for pattern, methods in self.routes if pattern.fullmatch(path) for m in methods}

@@ -9,8 +9,6 @@ Flask keeps serving Identity, Swagger UI and the control plane.
 
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from functools import cache
-from http import HTTPStatus
 from typing import Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,7 +17,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from uipath_emulator.mock_server.web.middleware import BODY_TOO_LARGE
+from uipath_emulator.mock_server.web.middleware import BODY_TOO_LARGE, status_line
 from uipath_emulator.mock_server.web.serving import MAX_BODY_BYTES
 
 _current: ContextVar[Request] = ContextVar("uipath_emulator_service_request")
@@ -45,11 +43,6 @@ class Response(WerkzeugResponse):
     default_mimetype = "text/html"
 
 
-@cache
-def _status_line(status: int) -> str:
-    return f"{status} {HTTPStatus(status).phrase}"
-
-
 class Answer:
     """An answer whose body is already bytes, served as is: a WSGI app like werkzeug's
     `Response`, without the header bookkeeping that costs as much as a cached listing."""
@@ -62,7 +55,7 @@ class Answer:
         self.headers: Headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        start_response(_status_line(self.status), self.headers)
+        start_response(status_line(self.status), self.headers)
         if environ.get("REQUEST_METHOD") == "HEAD":
             return []
         return [self.body]

@@ -11,11 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from uipath_emulator.mock_server.orchestrator.entities import crud
 from uipath_emulator.mock_server.orchestrator.entities.registry import EntitySet, Record
-from uipath_emulator.mock_server.orchestrator.errors import (
-    ApiError,
-    organization_not_found,
-    tenant_not_found,
-)
+from uipath_emulator.mock_server.orchestrator.errors import ApiError
+from uipath_emulator.mock_server.orchestrator.lookup import tenant_named
 from uipath_emulator.mock_server.world.store import TenantStores
 
 if TYPE_CHECKING:
@@ -38,12 +35,7 @@ class EntityHandle:
     @property
     def stores(self) -> TenantStores:
         """The tenant's stores (looked up on each use: a reset replaces them)."""
-        organization = self._emulator.world.find_organization(self._organization)
-        if organization is None:
-            raise organization_not_found(self._organization)
-        tenant = organization.find_tenant(self._tenant)
-        if tenant is None:
-            raise tenant_not_found(self._organization, self._tenant)
+        _, tenant = tenant_named(self._emulator.world, self._organization, self._tenant)
         return tenant.entities
 
     def _current(self) -> TenantStores:

@@ -6,11 +6,10 @@ unfinished jobs is not deleted (400/1012). `ListReleases`, which UiPath's CLI ca
 the listing does. `JobBehavior` (emulator only) says how its jobs run on the emulator clock.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from uipath_emulator.mock_server.jsonio import dump_json
+from uipath_emulator.mock_server.jsonio import JSONBodyError, parse_json_body
 from uipath_emulator.mock_server.orchestrator.entities.actions import ActionContext
 from uipath_emulator.mock_server.orchestrator.entities.job_lifecycle import FINAL, settled
 from uipath_emulator.mock_server.orchestrator.entities.processes import (
@@ -56,17 +55,12 @@ def checked_arguments(text: Any, member: str) -> dict[str, Any]:
         raise bad_request(f"{member} must be a string holding a JSON object.")
     if utf16_length(text) > MAX_INPUT_ARGUMENTS:
         raise bad_request(f"{member} must be at most {MAX_INPUT_ARGUMENTS} characters long.")
-    try:
-        parsed = json.loads(text)
-    except (ValueError, RecursionError):
-        message = f"{member} is not valid JSON (or nests too deep): {text[:80]!r}."
-        raise bad_request(message) from None
+    try:  # a lone surrogate character is passed on, and refused as not UTF-8
+        parsed = parse_json_body(text.encode("utf-8", "surrogatepass"), member)
+    except JSONBodyError as error:
+        raise bad_request(str(error)) from None
     if not isinstance(parsed, dict):
         raise bad_request(f'{member} must be a JSON object, e.g. {{"Name": "Ada"}}.')
-    try:
-        dump_json(parsed)
-    except (UnicodeEncodeError, RecursionError):
-        raise bad_request(f"{member} has a string with a lone UTF-16 surrogate.") from None
     return parsed
 
 
