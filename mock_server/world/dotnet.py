@@ -5,7 +5,7 @@ Python's `str.strip()` and `len()` disagree with .NET on both (Python strips U+0
 .NET does not; .NET strips U+0085, and counts an emoji as two characters).
 """
 
-import uuid
+import re
 
 DOTNET_WHITESPACE = frozenset(
     "\t\n\v\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
@@ -31,12 +31,25 @@ def is_blank(text: str) -> bool:
     return all(character in DOTNET_WHITESPACE for character in text)
 
 
+_HEX = "[0-9A-Fa-f]"
+_HYPHENATED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+_GUID_FORMS = re.compile(
+    f"{_HEX}{{32}}|{_HYPHENATED}|\\{{{_HYPHENATED}\\}}|\\({_HYPHENATED}\\)", re.ASCII
+)
+"""`Guid.Parse`'s forms N, D, B and P: 32 digits, hyphenated, in braces, in parentheses."""
+
+
 def canonical_guid(value: object) -> str | None:
-    """A GUID in its usual form (lower case, hyphens), from any form .NET's `Guid.Parse` takes
-    (braces, no hyphens; also quoted as in OData, or `urn:uuid:`); None for anything else."""
+    """A GUID in its usual form (lower case, hyphens), from the forms .NET's `Guid.Parse` takes
+    (N, D, B, P; surrounding whitespace and OData's quotes allowed); None for anything else.
+
+    Python's `uuid.UUID` differs both ways: it takes `urn:uuid:` and hyphens anywhere, which
+    .NET refuses, and refuses the parentheses .NET takes.
+    """
     if not isinstance(value, str):
         return None
-    try:
-        return str(uuid.UUID(value.strip().strip("'")))
-    except ValueError:
+    text = value.strip().strip("'").strip()
+    if _GUID_FORMS.fullmatch(text) is None:
         return None
+    digits = "".join(character for character in text if character not in "{}()-").lower()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"

@@ -18,12 +18,11 @@ from tests.orchestrator.bucket_helpers import (
     access,
     download,
     function,
-    list_files_path,
     local,
     stored_files,
     upload,
 )
-from tests.orchestrator.helpers import call
+from tests.orchestrator.helpers import assert_orchestrator_error, call
 from uipath_emulator.mock_server import Emulator, WorldError
 from uipath_emulator.mock_server.orchestrator.errors import ApiError
 from uipath_emulator.mock_server.orchestrator.storage.limits import MAX_FILE_BYTES
@@ -45,34 +44,27 @@ def seeded_world(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_blob_uri_with_a_huge_bucket_id_is_not_a_500(http: FlaskClient) -> None:
-    """A blob URI whose bucket segment has 5000 digits is refused in storage shape, not a 500."""
+    """A blob URI whose bucket segment has 5000 digits is refused in storage shape (400
+    InvalidUri), not a 500."""
     uri = local(access(http, "GET", "readme.txt")["Uri"])
     tampered = uri.replace("/1/readme.txt", "/" + "9" * 5000 + "/readme.txt")
     response = http.get(tampered)
-    assert response.status_code in (400, 403, 404), response.data
+    assert response.status_code == 400, response.data
     assert response.headers["Content-Type"] == "application/xml"
+    assert b"<Code>InvalidUri</Code>" in response.data
 
 
-def test_world_file_with_a_bad_last_modified_is_refused_or_served(http: FlaskClient) -> None:
-    """A world file whose LastModified is not a date is refused at load naming the member, or
-    downloads; it never loads and then makes every GET of its URI a 500."""
+def test_world_file_with_a_bad_last_modified_is_refused_naming_it() -> None:
+    """A world file whose LastModified is not a date is refused at load, naming the member and
+    its form (it never loads and then makes every GET of its URI a 500)."""
     record = {"BucketId": 1, "FullPath": "lm.txt", "Content": "aGk=", "LastModified": "garbage"}
-    refusal = None
-    try:
-        emulator = Emulator(seeded_world(record))
-    except WorldError as error:
-        refusal = str(error)
-    if refusal is not None:
-        assert "LastModified" in refusal
-        return
-    response = download(emulator.app.test_client(), "lm.txt")
-    assert response.status_code == 200
-    assert response.data == b"hi"
+    with pytest.raises(WorldError, match=r"BucketFiles\[\d+\]\.LastModified: .*date-time"):
+        Emulator(seeded_world(record))
 
 
 def test_harness_file_with_a_newline_in_its_content_type_is_refused(http: FlaskClient) -> None:
-    """The harness refuses a file whose ContentType holds CR/LF (400), rather than storing a
-    value that makes every download of the file a 500."""
+    """The harness refuses a file whose ContentType holds CR/LF (400, nothing stored), rather
+    than storing a value that makes every download of the file a 500."""
     record = {
         "BucketId": 1,
         "FullPath": "crlf.txt",
@@ -80,33 +72,17 @@ def test_harness_file_with_a_newline_in_its_content_type_is_refused(http: FlaskC
         "ContentType": "text/plain\r\nX-Injected: 1",
     }
     added = http.post(HARNESS_FILES, json=record)
-    if added.status_code == 400:
-        return
-    assert added.status_code == 201, added.data
-    response = download(http, "crlf.txt")
-    assert response.status_code == 200
-    assert "X-Injected" not in response.headers
+    assert added.status_code == 400, added.data
+    assert "ContentType" in added.get_json()["message"]
+    assert download(http, "crlf.txt").status_code == 404
 
 
-def test_world_file_with_a_lone_surrogate_path_does_not_break_listings() -> None:
+def test_world_file_with_a_lone_surrogate_path_is_refused_naming_it() -> None:
     """A world file whose FullPath holds a lone surrogate (JSON `\\ud800`) is refused at load,
-    not loaded so that GetFiles and ListFiles answer 500 for the whole bucket."""
+    naming the member (it never loads so that GetFiles and ListFiles answer 500)."""
     record = {"BucketId": 1, "FullPath": "s\ud800.txt", "Content": "aGk="}
-    refusal = None
-    try:
-        emulator = Emulator(seeded_world(record))
-    except WorldError as error:
-        refusal = str(error)
-    if refusal is not None:
-        assert "FullPath" in refusal
-        return
-    http = emulator.app.test_client()
-    listed = call(
-        http, "GET", list_files_path(), headers=SHARED, query_string={"expiryInMinutes": "5"}
-    )
-    assert listed.status_code == 200, listed.data
-    files = call(http, "GET", function("GetFiles"), headers=SHARED)
-    assert files.status_code == 200, files.data
+    with pytest.raises(WorldError, match=r"BucketFiles\[\d+\]\.FullPath: .*lone surrogate"):
+        Emulator(seeded_world(record))
 
 
 def test_harness_cannot_store_a_file_over_the_per_file_limit(emulator: Emulator) -> None:
@@ -165,14 +141,14 @@ def test_bucket_identifier_must_be_a_guid(http: FlaskClient) -> None:
 
 def test_braced_form_of_a_taken_identifier_is_a_duplicate(http: FlaskClient) -> None:
     """`{guid}` is the same Guid as `guid` to .NET, so a second bucket with the braced form of
-    a taken Identifier is refused (409/400), not stored as a second bucket with that Guid."""
+    a taken Identifier is refused (409/1001), not stored as a second bucket with that Guid."""
     guid = "6f1d2b1e-0000-4000-8000-00000000000c"
     first = call(http, "POST", BUCKETS, headers=SHARED, json={"Name": "a", "Identifier": guid})
     assert first.status_code == 201, first.data
     second = call(
         http, "POST", BUCKETS, headers=SHARED, json={"Name": "b", "Identifier": "{" + guid + "}"}
     )
-    assert second.status_code in (400, 409), second.data
+    assert_orchestrator_error(second, 409, 1001)
 
 
 @pytest.mark.parametrize("minutes", ["1_0", "\u0663"], ids=["underscore", "arabic-indic-3"])

@@ -96,13 +96,14 @@ def test_job_input_with_a_lone_surrogate_is_refused(emulator: Emulator, http: Fl
 
 
 def test_start_with_a_lone_surrogate_input_is_not_500_with_a_state_file(tmp_path: Path) -> None:
-    """With a state file, StartJobs of HelloWorld with a lone-surrogate Name does not 500 (the
-    job's planned output cannot be written to the journal)."""
+    """With a state file, StartJobs of HelloWorld with a lone-surrogate Name is refused (400),
+    not a 500 from a planned output the journal cannot write."""
     emulator = Emulator(state_file=tmp_path / "state.json")
     try:
         http = emulator.app.test_client()
         response = start(http, ReleaseName="HelloWorld", InputArguments='{"Name":"\\ud800"}')
-        assert response.status_code < 500, response.data
+        assert response.status_code == 400, response.data
+        assert "surrogate" in response.get_json()["message"]
     finally:
         emulator.close()
 
@@ -184,20 +185,25 @@ def test_start_jobs_refuses_an_input_file_that_is_no_guid(http: FlaskClient) -> 
 # --- GetByKey identifiers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("form", ["braces", "no-hyphens", "urn"])
-def test_get_by_key_never_calls_a_valid_guid_unknown(http: FlaskClient, form: str) -> None:
-    """A GetByKey identifier is either refused as no GUID (400) or finds the job (200); the
-    validator takes `{guid}`, hyphen-less and `urn:uuid:` forms the lookup then misses (404)."""
+@pytest.mark.parametrize(
+    ("form", "status"), [("braces", 200), ("no-hyphens", 200), ("parentheses", 200), ("urn", 400)]
+)
+def test_get_by_key_reads_the_guid_forms_dotnet_reads(
+    http: FlaskClient, form: str, status: int
+) -> None:
+    """GetByKey finds the job by any form .NET's `Guid.Parse` takes (B, N, P), and refuses the
+    `urn:uuid:` form .NET does not take (400), never calling a valid GUID unknown."""
     response = start(http, ReleaseName="HelloWorld")
     key = response.get_json()["value"][0]["Key"]
     identifier = {
         "braces": "{" + key + "}",
         "no-hyphens": key.replace("-", ""),
+        "parentheses": "(" + key + ")",
         "urn": "urn:uuid:" + key,
     }[form]
     read = call(http, "GET", by_key(identifier), headers=SHARED)
-    assert read.status_code in (200, 400), read.data
-    if read.status_code == 200:
+    assert read.status_code == status, read.data
+    if status == 200:
         assert read.get_json()["Key"] == key
 
 
@@ -207,10 +213,11 @@ def test_get_by_key_never_calls_a_valid_guid_unknown(http: FlaskClient, form: st
 def test_delete_package_with_an_empty_id_does_not_claim_the_operation_is_not_emulated(
     http: FlaskClient,
 ) -> None:
-    """`DELETE Processes('')` answers like any unknown package (404/1002) or a bad key (400);
-    it must not say `Processes_DeleteById` "is not emulated", since it is."""
+    """`DELETE Processes('')` is 400 naming the empty key; it must not say
+    `Processes_DeleteById` "is not emulated", since it is."""
     response = call(http, "DELETE", f"{ODATA}/Processes('')")
-    assert response.status_code in (400, 404), response.data
+    assert response.status_code == 400, response.data
+    assert "empty key" in response.get_json()["message"]
     assert "not emulated" not in response.get_json()["message"]
 
 
